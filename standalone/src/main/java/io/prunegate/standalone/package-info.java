@@ -1,0 +1,2 @@
+/** PruneGate standalone (see the module README and docs/architecture.md). */
+package io.prunegate.standalone;
