@@ -1,0 +1,45 @@
+package io.prunegate.model.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+
+/**
+ * What every layer of one batch shares: the additive attention mask ({@code 0} or a large negative
+ * value; [B,1,1,T] for encoders, [B,1,T,T] causal for decoders), the validity mask [B,T], RoPE
+ * tables [T, headDim] for decoders, and the row lengths.
+ */
+public record AttentionContext(
+    NDArray maskBias, NDArray validMask, NDArray ropeCos, NDArray ropeSin, int[] lengths) {
+
+  /** Additive bias for masked positions: large enough to zero their softmax weight. */
+  public static final float MASKED = -1e30f;
+
+  public int seqLen() {
+    return (int) validMask.getShape().get(1);
+  }
+
+  public int batchSize() {
+    return lengths.length;
+  }
+
+  /**
+   * The context of the rows {@code rows} only, trimmed to their longest length (early exit: the
+   * batch shrinks instead of carrying finished rows as padding).
+   */
+  public AttentionContext select(NDManager m, NDArray rowIndex, int[] rows) {
+    int[] lens = new int[rows.length];
+    int t = 0;
+    for (int i = 0; i < rows.length; i++) {
+      lens[i] = lengths[rows[i]];
+      t = Math.max(t, lens[i]);
+    }
+    String keys = "..., 0:" + t;
+    NDArray bias = maskBias.get(rowIndex);
+    bias = bias.getShape().get(2) == 1 ? bias.get(keys) : bias.get(":, :, 0:" + t + ", 0:" + t);
+    NDArray valid = validMask.get(rowIndex).get(keys);
+    NDArray cos = ropeCos == null ? null : ropeCos.get(m, new NDIndex("0:" + t));
+    NDArray sin = ropeSin == null ? null : ropeSin.get(m, new NDIndex("0:" + t));
+    return new AttentionContext(bias, valid, cos, sin, lens);
+  }
+}
