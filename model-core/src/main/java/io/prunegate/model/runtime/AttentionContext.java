@@ -6,8 +6,8 @@ import ai.djl.ndarray.index.NDIndex;
 
 /**
  * What every layer of one batch shares: the additive attention mask ({@code 0} or a large negative
- * value; [B,1,1,T] for encoders, [B,1,T,T] causal for decoders), the validity mask [B,T], RoPE
- * tables [T, headDim] for decoders, and the row lengths.
+ * value; [B,1,1,T] for encoders, null when no row is padded; [B,1,T,T] causal for decoders), the
+ * validity mask [B,T], RoPE tables [T, headDim] for decoders, and the row lengths.
  */
 public record AttentionContext(
     NDArray maskBias, NDArray validMask, NDArray ropeCos, NDArray ropeSin, int[] lengths) {
@@ -35,8 +35,11 @@ public record AttentionContext(
       t = Math.max(t, lens[i]);
     }
     String keys = "..., 0:" + t;
-    NDArray bias = maskBias.get(rowIndex);
-    bias = bias.getShape().get(2) == 1 ? bias.get(keys) : bias.get(":, :, 0:" + t + ", 0:" + t);
+    NDArray bias = null;
+    if (maskBias != null) {
+      bias = maskBias.get(rowIndex);
+      bias = bias.getShape().get(2) == 1 ? bias.get(keys) : bias.get(":, :, 0:" + t + ", 0:" + t);
+    }
     NDArray valid = validMask.get(rowIndex).get(keys);
     NDArray cos = ropeCos == null ? null : ropeCos.get(m, new NDIndex("0:" + t));
     NDArray sin = ropeSin == null ? null : ropeSin.get(m, new NDIndex("0:" + t));

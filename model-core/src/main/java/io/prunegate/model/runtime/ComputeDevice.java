@@ -21,9 +21,11 @@ public final class ComputeDevice {
   /** The device {@code text} names on this machine; asking for a missing GPU is an error. */
   public static Device resolve(String text) {
     String t = parse(text);
+    if (t.equals("cpu")) {
+      return Device.cpu(); // no GPU probe: it logs CUDA warnings on machines without a driver
+    }
     int gpus = Engine.getEngine("PyTorch").getGpuCount();
     return switch (t) {
-      case "cpu" -> Device.cpu();
       case "auto" -> gpus > 0 ? Device.gpu(0) : Device.cpu();
       default -> {
         int n = t.equals("gpu") ? 0 : Integer.parseInt(t.substring(4));

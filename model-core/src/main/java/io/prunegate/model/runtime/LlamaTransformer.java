@@ -130,7 +130,8 @@ public final class LlamaTransformer implements Transformer {
       k = k.repeat(1, heads / kv);
       v = v.repeat(1, heads / kv);
     }
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd)).add(ctx.maskBias());
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd));
+    scores = training ? scores.add(ctx.maskBias()) : scores.addi(ctx.maskBias());
     NDArray attn =
         scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
     return state.withHidden(x.add(a.o().apply(attn, training)));

@@ -1,0 +1,115 @@
+package io.prunegate.model.bundle;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A variant bundle directory: Hugging Face model files, {@code chips.safetensors}, optional report
+ * files, and {@value #MANIFEST} written last with the sha256 of every other file. {@link #verify}
+ * re-hashes the files and names the first that differs.
+ */
+public final class VariantBundle {
+
+  public static final String MANIFEST = "manifest.json";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private VariantBundle() {}
+
+  /** Hashes the bundle's files and writes the manifest (atomically); returns it with the hashes. */
+  public static BundleManifest writeManifest(Path dir, BundleManifest manifest) {
+    BundleManifest withHashes = manifest.withFiles(hashFiles(dir));
+    try {
+      Path tmp = Files.createTempFile(dir, MANIFEST, ".tmp");
+      JSON.writeValue(tmp.toFile(), withHashes);
+      Files.move(
+          tmp,
+          dir.resolve(MANIFEST),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve(MANIFEST), e);
+    }
+    return withHashes;
+  }
+
+  /** Reads the manifest of {@code dir}. */
+  public static BundleManifest readManifest(Path dir) {
+    Path file = dir.resolve(MANIFEST);
+    try {
+      return JSON.readValue(file.toFile(), BundleManifest.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": unreadable manifest: " + e.getMessage(), e);
+    }
+  }
+
+  /** True when {@code dir} has a manifest. */
+  public static boolean isBundle(Path dir) {
+    return Files.isRegularFile(dir.resolve(MANIFEST));
+  }
+
+  /** Checks every file listed in the manifest against its sha256; fails naming the file. */
+  public static void verify(Path dir) {
+    BundleManifest m = readManifest(dir);
+    for (Map.Entry<String, String> e : m.files().entrySet()) {
+      Path f = dir.resolve(e.getKey());
+      if (!Files.isRegularFile(f)) {
+        throw new IllegalStateException(f + ": listed in the manifest but missing");
+      }
+      String actual = sha256(f);
+      if (!actual.equals(e.getValue())) {
+        throw new IllegalStateException(
+            f + ": sha256 " + actual + " differs from the manifest's " + e.getValue());
+      }
+    }
+  }
+
+  /** sha256 of every regular file in {@code dir} except the manifest, by name. */
+  public static Map<String, String> hashFiles(Path dir) {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String name = f.getFileName().toString();
+        if (!name.equals(MANIFEST) && !name.endsWith(".tmp")) {
+          out.put(name, sha256(f));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    return out;
+  }
+
+  /** Hex sha256 of a file. */
+  public static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

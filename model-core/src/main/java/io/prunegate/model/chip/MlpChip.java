@@ -1,0 +1,48 @@
+package io.prunegate.model.chip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import io.prunegate.model.safetensors.SafetensorsWriter;
+
+/** A two-layer MLP chip: {@code logits = W2 relu(W1 x + b1) + b2}. */
+public record MlpChip(int depth, NDArray w1, NDArray b1, NDArray w2, NDArray b2) implements Chip {
+
+  @Override
+  public int numClasses() {
+    return (int) w2.getShape().get(0);
+  }
+
+  @Override
+  public int inputDim() {
+    return (int) w1.getShape().get(1);
+  }
+
+  public int hiddenDim() {
+    return (int) w1.getShape().get(0);
+  }
+
+  @Override
+  public NDArray logits(NDArray pooled) {
+    NDArray h = Activation.relu(Linear.linear(pooled, w1, b1).singletonOrThrow());
+    return Linear.linear(h, w2, b2).singletonOrThrow();
+  }
+
+  @Override
+  public String kind() {
+    return "mlp";
+  }
+
+  @Override
+  public void writeTo(SafetensorsWriter writer) {
+    writer.put("chip." + depth + ".fc1.weight", w1);
+    writer.put("chip." + depth + ".fc1.bias", b1);
+    writer.put("chip." + depth + ".fc2.weight", w2);
+    writer.put("chip." + depth + ".fc2.bias", b2);
+  }
+
+  @Override
+  public long parameterCount() {
+    return w1.size() + b1.size() + w2.size() + b2.size();
+  }
+}
