@@ -70,6 +70,26 @@ public final class TextTokenizer implements AutoCloseable {
     return tokenizer.encode(bound(text)).getIds();
   }
 
+  /**
+   * Token ids of a text without special tokens, for building fixed-length calibration sequences
+   * from running text (long texts are cut at the tokenizer's window).
+   */
+  public long[] encodeRaw(String text) {
+    return tokenizer.encode(bound(text), false, false).getIds();
+  }
+
+  /** The special tokens the tokenizer puts before and after every sequence ([CLS]/[SEP], BOS). */
+  public long[][] specialTokens() {
+    long[] withSpecials = tokenizer.encode("").getIds();
+    // An empty text yields exactly the prefix and suffix tokens; BERT: [CLS] [SEP], LLaMA: <s>.
+    long[] prefix = withSpecials.length > 0 ? new long[] {withSpecials[0]} : new long[0];
+    long[] suffix =
+        withSpecials.length > 1
+            ? java.util.Arrays.copyOfRange(withSpecials, 1, withSpecials.length)
+            : new long[0];
+    return new long[][] {prefix, suffix};
+  }
+
   /** A padded batch of the texts, with per-row truncation flags. */
   public TokenBatch encode(List<String> texts) {
     if (texts.isEmpty()) {
