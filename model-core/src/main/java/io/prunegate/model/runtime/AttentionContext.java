@@ -10,10 +10,34 @@ import ai.djl.ndarray.index.NDIndex;
  * validity mask [B,T], RoPE tables [T, headDim] for decoders, and the row lengths.
  */
 public record AttentionContext(
-    NDArray maskBias, NDArray validMask, NDArray ropeCos, NDArray ropeSin, int[] lengths) {
+    NDArray maskBias,
+    NDArray validMask,
+    NDArray ropeCos,
+    NDArray ropeSin,
+    int[] lengths,
+    NDArray validIndex) {
 
   /** Additive bias for masked positions: large enough to zero their softmax weight. */
   public static final float MASKED = -1e30f;
+
+  /** Flat positions of the valid tokens of right-padded rows, or null when none is padded. */
+  public static NDArray validIndex(NDManager m, int[] lengths, int seqLen) {
+    int n = 0;
+    for (int len : lengths) {
+      n += len;
+    }
+    if (n == lengths.length * seqLen) {
+      return null;
+    }
+    long[] idx = new long[n];
+    int k = 0;
+    for (int b = 0; b < lengths.length; b++) {
+      for (int t = 0; t < lengths[b]; t++) {
+        idx[k++] = (long) b * seqLen + t;
+      }
+    }
+    return m.create(idx);
+  }
 
   public int seqLen() {
     return (int) validMask.getShape().get(1);
@@ -43,6 +67,6 @@ public record AttentionContext(
     NDArray valid = validMask.get(rowIndex).get(keys);
     NDArray cos = ropeCos == null ? null : ropeCos.get(m, new NDIndex("0:" + t));
     NDArray sin = ropeSin == null ? null : ropeSin.get(m, new NDIndex("0:" + t));
-    return new AttentionContext(bias, valid, cos, sin, lens);
+    return new AttentionContext(bias, valid, cos, sin, lens, validIndex(m, lens, t));
   }
 }

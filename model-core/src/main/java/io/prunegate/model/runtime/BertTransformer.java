@@ -11,7 +11,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import io.prunegate.model.config.LayerStructure;
 import io.prunegate.model.config.ModelConfig;
 import io.prunegate.model.config.ModelFamily;
 
@@ -100,63 +99,116 @@ public final class BertTransformer implements Transformer {
             m.create(valid, new Shape(b, t)),
             null,
             null,
-            batch.lengths().clone());
+            batch.lengths().clone(),
+            padded ? AttentionContext.validIndex(m, batch.lengths(), t) : null);
     return new HiddenState(x, ctx);
   }
 
   @Override
   public HiddenState attention(int layer, HiddenState state, boolean removed) {
     LayerWeights l = weights.layers().get(layer);
-    NDArray x = state.hidden();
     if (removed || l.attention() == null) {
-      return state.withHidden(layerNorm(x, l.attentionNorm()));
+      return training
+          ? state.withHidden(layerNorm(state.hidden(), l.attentionNorm()))
+          : state.withPacked(layerNorm(state.packed(), l.attentionNorm()));
     }
-    LayerStructure s = config.layer(layer);
-    int heads = s.attentionHeads();
+    return training ? attentionTraining(layer, l, state) : attentionPacked(layer, l, state);
+  }
+
+  /**
+   * Inference: projections, residual and LayerNorm run on the packed valid tokens; only the
+   * attention core needs the padded layout, so q/k/v are scattered into it and the context gathered
+   * back.
+   */
+  private HiddenState attentionPacked(int layer, LayerWeights l, HiddenState state) {
+    AttentionContext c = state.context();
+    int heads = config.layer(layer).attentionHeads();
+    int hd = config.headDim();
+    long b = c.batchSize();
+    long t = c.seqLen();
+    NDArray x = state.packed();
+    NDArray qkv;
+    if (fusedQkvWeight[layer] != null) {
+      qkv = Linear.linear(x, fusedQkvWeight[layer], fusedQkvBias[layer]).singletonOrThrow();
+    } else {
+      AttentionBlock a = l.attention();
+      qkv =
+          NDArrays.concat(
+              new NDList(
+                  a.q().apply(x, false).mul(1.0 / Math.sqrt(hd)),
+                  a.k().apply(x, false),
+                  a.v().apply(x, false)),
+              1);
+    }
+    NDArray index = c.validIndex();
+    if (index != null) {
+      NDArray full = x.getManager().zeros(new Shape(b * t, qkv.getShape().get(1)));
+      full.set(new NDIndex("{}", index), qkv);
+      qkv = full;
+    }
+    qkv = qkv.reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+    NDArray scores = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2));
+    if (c.maskBias() != null) {
+      scores = scores.addi(c.maskBias());
+    }
+    NDArray ctx =
+        scores
+            .softmax(-1)
+            .matMul(qkv.get(2))
+            .transpose(0, 2, 1, 3)
+            .reshape(b * t, (long) heads * hd);
+    if (index != null) {
+      ctx = ctx.get(new NDIndex("{}", index));
+    }
+    NDArray out = l.attention().o().apply(ctx, false).addi(x);
+    return state.withPacked(layerNorm(out, l.attentionNorm()));
+  }
+
+  /** Training: padded layout, unfused projections, no in-place ops (autograd sees every step). */
+  private HiddenState attentionTraining(int layer, LayerWeights l, HiddenState state) {
+    NDArray x = state.hidden();
+    int heads = config.layer(layer).attentionHeads();
     int hd = config.headDim();
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
-    NDArray q;
-    NDArray k;
-    NDArray v;
-    if (fusedQkvWeight[layer] != null) {
-      NDArray qkv = Linear.linear(x, fusedQkvWeight[layer], fusedQkvBias[layer]).singletonOrThrow();
-      qkv = qkv.reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-      q = qkv.get(0);
-      k = qkv.get(1);
-      v = qkv.get(2);
-    } else {
-      AttentionBlock a = l.attention();
-      q =
-          a.q()
-              .apply(x, training)
-              .mul(1.0 / Math.sqrt(hd))
-              .reshape(b, t, heads, hd)
-              .transpose(0, 2, 1, 3);
-      k = a.k().apply(x, training).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-      v = a.v().apply(x, training).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-    }
+    AttentionBlock a = l.attention();
+    NDArray q =
+        a.q()
+            .apply(x, true)
+            .mul(1.0 / Math.sqrt(hd))
+            .reshape(b, t, heads, hd)
+            .transpose(0, 2, 1, 3);
+    NDArray k = a.k().apply(x, true).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+    NDArray v = a.v().apply(x, true).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
     NDArray mask = state.context().maskBias();
     if (mask != null) {
-      scores = training ? scores.add(mask) : scores.addi(mask);
+      scores = scores.add(mask);
     }
     NDArray ctx =
         scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
-    NDArray out = l.attention().o().apply(ctx, training);
-    return state.withHidden(layerNorm(residual(out, x), l.attentionNorm()));
+    NDArray out = a.o().apply(ctx, true);
+    return state.withHidden(layerNorm(out.add(x), l.attentionNorm()));
   }
 
   @Override
   public HiddenState feedForward(int layer, HiddenState state, boolean removed) {
     LayerWeights l = weights.layers().get(layer);
-    NDArray x = state.hidden();
-    if (removed || l.ffn() == null) {
-      return state.withHidden(layerNorm(x, l.ffnNorm()));
+    if (training) {
+      NDArray x = state.hidden();
+      if (removed || l.ffn() == null) {
+        return state.withHidden(layerNorm(x, l.ffnNorm()));
+      }
+      NDArray h = Activation.gelu(l.ffn().up().apply(x, true));
+      return state.withHidden(layerNorm(l.ffn().down().apply(h, true).add(x), l.ffnNorm()));
     }
-    NDArray h = Activation.gelu(l.ffn().up().apply(x, training));
-    NDArray out = l.ffn().down().apply(h, training);
-    return state.withHidden(layerNorm(residual(out, x), l.ffnNorm()));
+    NDArray x = state.packed();
+    if (removed || l.ffn() == null) {
+      return state.withPacked(layerNorm(x, l.ffnNorm()));
+    }
+    NDArray h = Activation.gelu(l.ffn().up().apply(x, false));
+    NDArray out = l.ffn().down().apply(h, false).addi(x);
+    return state.withPacked(layerNorm(out, l.ffnNorm()));
   }
 
   @Override
@@ -167,11 +219,6 @@ public final class BertTransformer implements Transformer {
   @Override
   public NDArray logits(NDArray finalHidden) {
     throw new UnsupportedOperationException("BERT encoders have no LM head");
-  }
-
-  /** {@code out + x}; in place at inference ({@code out} is a fresh array nobody else holds). */
-  private NDArray residual(NDArray out, NDArray x) {
-    return training ? out.add(x) : out.addi(x);
   }
 
   private NDArray layerNorm(NDArray x, Norm n) {

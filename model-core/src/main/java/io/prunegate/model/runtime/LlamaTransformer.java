@@ -101,7 +101,8 @@ public final class LlamaTransformer implements Transformer {
             m.create(valid, new Shape(b, t)),
             m.create(cos, new Shape(t, hd)),
             m.create(sin, new Shape(t, hd)),
-            batch.lengths().clone());
+            batch.lengths().clone(),
+            AttentionContext.validIndex(m, batch.lengths(), t));
     return new HiddenState(x, ctx);
   }
 
