@@ -83,16 +83,13 @@ final class ArtifactTransfer {
           if (size[0] > maxUploadBytes) {
             aborted[0] = true;
             file.close().onComplete(x -> deleteQuietly(temp));
-            HttpServerResponse resp = ctx.response();
-            resp.putHeader("Connection", "close");
-            ErrorReplies.send(
-                resp,
-                RegistryProblem.tooLarge(
-                    null,
-                    "upload exceeds the limit of "
-                        + maxUploadBytes
-                        + " bytes; nothing was stored"));
-            resp.endHandler(v -> req.connection().close());
+            // answer now and close the connection once the answer is out: the rest of the body
+            // is never read
+            RegistryRouter.reply(
+                ctx,
+                413,
+                "upload exceeds the limit of " + maxUploadBytes + " bytes; nothing was stored",
+                null);
             return;
           }
           md.update(buf.getBytes());
