@@ -289,8 +289,17 @@ final class ArtifactTransfer {
             file -> {
               MessageDigest md = Sha256.newDigest();
               Buffer[] held = {null};
+              boolean[] closed = {false};
+              Runnable closeFile =
+                  () -> {
+                    if (!closed[0]) {
+                      closed[0] = true;
+                      file.close();
+                    }
+                  };
               file.setReadBufferSize(256 * 1024);
-              resp.closeHandler(v -> file.close());
+              // the client went away: stop reading
+              resp.closeHandler(v -> closeFile.run());
               file.handler(
                   buf -> {
                     md.update(buf.getBytes());
@@ -305,19 +314,21 @@ final class ArtifactTransfer {
                   });
               file.exceptionHandler(
                   e -> {
-                    LOG.warn("artifact read failed sha256={} error={}", sha, e.getMessage());
-                    file.close();
+                    if (closed[0]) {
+                      return; // closed because the client left
+                    }
+                    LOG.warn("artifact read failed sha256={} error={}", sha, e.toString());
+                    closeFile.run();
                     resp.reset();
                   });
               file.endHandler(
                   v -> {
-                    file.close();
+                    closeFile.run();
                     String actual = Sha256.hex(md);
                     if (!actual.equals(sha)) {
                       corrupt(sha, actual);
                       // the last chunk never leaves: the client sees a short, failed download
                       resp.reset();
-                      ctx.request().connection().close();
                       return;
                     }
                     if (held[0] == null) {

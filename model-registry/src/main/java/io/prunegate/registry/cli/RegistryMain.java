@@ -49,6 +49,13 @@ public final class RegistryMain implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** The configuration {@code serve} would run with for these arguments; starts nothing. */
+  static RegistryConfig serveConfig(String[] args, Map<String, String> env) {
+    Serve serve = new Serve(env);
+    new CommandLine(serve).parseArgs(args);
+    return serve.config();
+  }
+
   /** Options shared by every command: where the data is. */
   static final class StorageOptions {
     @Option(

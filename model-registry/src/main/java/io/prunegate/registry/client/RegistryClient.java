@@ -410,17 +410,18 @@ public final class RegistryClient {
         outcome = DownloadedVersion.Outcome.REPLACED_CORRUPT;
       }
       Path part = target.resolveSibling(target.getFileName() + ".part");
-      boolean resumed = Files.exists(part) && Files.size(part) > 0;
-      long transferred = call("download " + a.name(), () -> transferOnce(a, part));
+      Transfer transfer = new Transfer();
+      call("download " + a.name(), () -> transferOnce(a, part, transfer));
       String actual = Sha256.of(part);
       if (!actual.equals(a.sha256())) {
         Files.deleteIfExists(part);
         throw new ArtifactVerificationException(target, a.sha256(), actual);
       }
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      if (resumed && outcome == DownloadedVersion.Outcome.DOWNLOADED) {
+      if (transfer.resumed && outcome == DownloadedVersion.Outcome.DOWNLOADED) {
         outcome = DownloadedVersion.Outcome.RESUMED;
       }
+      long transferred = transfer.received;
       return new DownloadedVersion.FileDownload(a.name(), target, outcome, transferred);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target, e);
@@ -432,19 +433,26 @@ public final class RegistryClient {
     }
   }
 
+  /** What the attempts of one file download did: bytes received, and whether one resumed. */
+  private static final class Transfer {
+    long received;
+    boolean resumed;
+  }
+
   /**
    * One attempt: asks for the bytes after what {@code part} holds (all of them when it is empty)
-   * and appends them; returns the bytes received. A broken transfer throws {@link IOException}, so
-   * the retry resumes from the new length.
+   * and appends them. A broken transfer throws {@link IOException}, so the retry resumes from the
+   * new length.
    */
-  private long transferOnce(Artifact a, Path part) throws IOException, InterruptedException {
+  private Void transferOnce(Artifact a, Path part, Transfer transfer)
+      throws IOException, InterruptedException {
     long have = Files.exists(part) ? Files.size(part) : 0;
     if (have > a.size()) {
       Files.delete(part);
       have = 0;
     }
     if (have == a.size() && have > 0) {
-      return 0;
+      return null;
     }
     HttpRequest.Builder b = request("/artifacts/" + a.sha256(), config.transferTimeout()).GET();
     if (have > 0) {
@@ -462,6 +470,7 @@ public final class RegistryClient {
           throw new IOException("unexpected Content-Range '" + range + "' for offset " + have);
         }
         append = true;
+        transfer.resumed = true;
       } else if (status == 200) {
         append = false;
       } else if (status == 416) {
@@ -483,6 +492,7 @@ public final class RegistryClient {
         while ((n = in.read(buf)) > 0) {
           out.write(buf, 0, n);
           received += n;
+          transfer.received += n;
         }
       }
       long total = (append ? have : 0) + received;
@@ -490,7 +500,7 @@ public final class RegistryClient {
         throw new IOException(
             "transfer of " + a.name() + " ended at " + total + " of " + a.size() + " bytes");
       }
-      return received;
+      return null;
     }
   }
 
