@@ -61,10 +61,10 @@ final class ArtifactTransfer {
     }
     String declaredSha = declared;
     req.pause();
-    Path temp = store.newTempFile();
+    Path temp = store.tempPath();
     vertx
         .fileSystem()
-        .open(temp.toString(), new OpenOptions().setWrite(true).setCreate(false))
+        .open(temp.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
         .onFailure(e -> fail(ctx, temp, e))
         .onSuccess(file -> receive(ctx, req, file, temp, declaredSha));
   }

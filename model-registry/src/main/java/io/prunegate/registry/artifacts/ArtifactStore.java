@@ -83,10 +83,15 @@ public final class ArtifactStore implements BlobLookup {
     }
   }
 
+  /** A fresh, unused temp file path for an upload in progress (nothing is created). */
+  public Path tempPath() {
+    return tmp.resolve("upload-" + UUID.randomUUID() + ".part");
+  }
+
   /** A new, empty temp file for an upload in progress. */
   public Path newTempFile() {
     try {
-      return Files.createFile(tmp.resolve("upload-" + UUID.randomUUID() + ".part"));
+      return Files.createFile(tempPath());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temp file in " + tmp, e);
     }

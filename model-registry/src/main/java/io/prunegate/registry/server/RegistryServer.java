@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class RegistryServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+  // names the worker pool: shared executors with one name share their threads
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Counts of the outbox table. */
   public record OutboxStats(long written, long pending) {}
@@ -112,7 +115,7 @@ public final class RegistryServer implements AutoCloseable {
       }
       WorkerExecutor worker =
           vertx.createSharedWorkerExecutor(
-              "registry-worker-" + System.identityHashCode(config),
+              "registry-worker-" + INSTANCES.incrementAndGet(),
               config.workerThreads(),
               10,
               TimeUnit.MINUTES);
