@@ -74,6 +74,7 @@ final class ArtifactTransfer {
     MessageDigest md = Sha256.newDigest();
     long[] size = {0};
     boolean[] aborted = {false};
+    Throwable[] writeError = {null};
     req.handler(
         buf -> {
           if (aborted[0]) {
@@ -93,7 +94,13 @@ final class ArtifactTransfer {
             return;
           }
           md.update(buf.getBytes());
-          file.write(buf);
+          file.write(buf)
+              .onFailure(
+                  e -> {
+                    if (writeError[0] == null) {
+                      writeError[0] = e;
+                    }
+                  });
           if (file.writeQueueFull()) {
             req.pause();
             file.drainHandler(v -> req.resume());
@@ -113,12 +120,18 @@ final class ArtifactTransfer {
             return;
           }
           String actual = Sha256.hex(md);
+          long received = size[0];
           file.flush()
               .compose(x -> file.close())
               .compose(
-                  x ->
-                      worker.executeBlocking(
-                          () -> store.commit(temp, actual, declared, SHA_HEADER), false))
+                  x -> {
+                    if (writeError[0] != null) {
+                      // never commit a file that may miss bytes the digest covered
+                      return io.vertx.core.Future.failedFuture(writeError[0]);
+                    }
+                    return worker.executeBlocking(
+                        () -> store.commit(temp, actual, received, declared, SHA_HEADER), false);
+                  })
               .onSuccess(blob -> replyStored(ctx, blob))
               .onFailure(e -> fail(ctx, temp, e));
         });

@@ -98,11 +98,12 @@ public final class ArtifactStore implements BlobLookup {
   }
 
   /**
-   * Moves a fully written and synced temp file into the store as blob {@code actualSha256}. When
-   * {@code declaredSha256} is given and differs, the temp file is deleted and the upload refused
-   * with 422: nothing is stored.
+   * Moves a fully written and synced temp file into the store as blob {@code actualSha256} (the
+   * digest of the {@code size} bytes written to it). When {@code declaredSha256} is given and
+   * differs, the temp file is deleted and the upload refused with 422: nothing is stored.
    */
-  public StoredBlob commit(Path temp, String actualSha256, String declaredSha256, String field) {
+  public StoredBlob commit(
+      Path temp, String actualSha256, long size, String declaredSha256, String field) {
     return withBlobsPinned(
         () -> {
           try {
@@ -116,7 +117,12 @@ public final class ArtifactStore implements BlobLookup {
                       + actualSha256
                       + "; nothing was stored");
             }
-            long size = Files.size(temp);
+            long onDisk = Files.size(temp);
+            if (onDisk != size) {
+              Files.deleteIfExists(temp);
+              throw new IOException(
+                  "temp file has " + onDisk + " bytes, " + size + " were written");
+            }
             Path target = blobPath(actualSha256);
             if (Files.exists(target)) {
               Files.deleteIfExists(temp);
@@ -169,7 +175,7 @@ public final class ArtifactStore implements BlobLookup {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      return commit(temp, Sha256.hex(md), declaredSha256, "sha256");
+      return commit(temp, Sha256.hex(md), total, declaredSha256, "sha256");
     } finally {
       deleteQuietly(temp);
     }
