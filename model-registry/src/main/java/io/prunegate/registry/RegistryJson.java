@@ -134,6 +134,7 @@ public final class RegistryJson {
 
   // ------------------------------------------------------------------ models
 
+  /** The JSON of a model. */
   public static ObjectNode model(RegisteredModel m) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("name", m.name());
@@ -149,6 +150,7 @@ public final class RegistryJson {
     return o;
   }
 
+  /** Reads a model from a response. */
   public static RegisteredModel readModel(JsonNode node) {
     FieldReader f = FieldReader.lenient(node);
     Map<String, Integer> aliases = new LinkedHashMap<>();
@@ -168,6 +170,7 @@ public final class RegistryJson {
         aliases);
   }
 
+  /** The body of a model registration. */
   public static ObjectNode newModelRequest(NewModel m) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("name", m.name());
@@ -208,6 +211,7 @@ public final class RegistryJson {
 
   // ------------------------------------------------------------------ versions
 
+  /** The JSON of an artifact: name, sha256, size. */
   public static ObjectNode artifact(Artifact a) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("name", a.name());
@@ -216,6 +220,7 @@ public final class RegistryJson {
     return o;
   }
 
+  /** The JSON of a version, lineage included. */
   public static ObjectNode version(ModelVersion v) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("model", v.model());
@@ -243,6 +248,7 @@ public final class RegistryJson {
     return o;
   }
 
+  /** Reads a version from a response. */
   public static ModelVersion readVersion(JsonNode node) {
     FieldReader f = FieldReader.lenient(node);
     List<Artifact> artifacts = new ArrayList<>();
@@ -288,6 +294,7 @@ public final class RegistryJson {
   /** An artifact as a creation request names it. */
   public record ArtifactClaim(String name, String sha256, Long size) {}
 
+  /** The body of a version creation. */
   public static ObjectNode versionRequest(VersionSpec spec, List<Artifact> artifacts) {
     ObjectNode o = MAPPER.createObjectNode();
     if (spec.parentVersion() != null) {
@@ -389,6 +396,7 @@ public final class RegistryJson {
 
   // ------------------------------------------------------------------ aliases
 
+  /** The JSON of an alias. */
   public static ObjectNode alias(AliasBinding a) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("model", a.model());
@@ -398,6 +406,7 @@ public final class RegistryJson {
     return o;
   }
 
+  /** Reads an alias from a response. */
   public static AliasBinding readAlias(JsonNode node) {
     FieldReader f = FieldReader.lenient(node);
     return new AliasBinding(
@@ -419,6 +428,7 @@ public final class RegistryJson {
 
   // ------------------------------------------------------------------ jobs
 
+  /** The JSON of a job. */
   public static ObjectNode job(Job j) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("id", j.id());
@@ -440,6 +450,7 @@ public final class RegistryJson {
     return o;
   }
 
+  /** Reads a job from a response. */
   public static Job readJob(JsonNode node) {
     FieldReader f = FieldReader.lenient(node);
     String stateName = f.requiredText("state");
@@ -467,6 +478,7 @@ public final class RegistryJson {
         readTime(f, "updated_at"));
   }
 
+  /** The body of a job creation. */
   public static ObjectNode newJobRequest(NewJob j) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("model", j.model());
@@ -511,6 +523,7 @@ public final class RegistryJson {
 
   // ------------------------------------------------------------------ pages
 
+  /** The JSON of a page: items, total, limit, offset. */
   public static <T> ObjectNode page(Page<T> page, Function<T, ObjectNode> item) {
     ObjectNode o = MAPPER.createObjectNode();
     ArrayNode items = o.putArray("items");
@@ -521,6 +534,7 @@ public final class RegistryJson {
     return o;
   }
 
+  /** Reads a page from a response. */
   public static <T> Page<T> readPage(JsonNode node, Function<JsonNode, T> item) {
     FieldReader f = FieldReader.lenient(node);
     List<T> items = new ArrayList<>();

@@ -50,22 +50,27 @@ public final class RegistryProblem extends RuntimeException {
     this.field = field;
   }
 
+  /** 400: malformed or invalid input. */
   public static RegistryProblem invalid(String field, String message) {
     return new RegistryProblem(Kind.INVALID, field, message);
   }
 
+  /** 404: no such entity. */
   public static RegistryProblem notFound(String field, String message) {
     return new RegistryProblem(Kind.NOT_FOUND, field, message);
   }
 
+  /** 409: conflicts with the current state. */
   public static RegistryProblem conflict(String field, String message) {
     return new RegistryProblem(Kind.CONFLICT, field, message);
   }
 
+  /** 422: refers to content that does not exist or does not match. */
   public static RegistryProblem unprocessable(String field, String message) {
     return new RegistryProblem(Kind.UNPROCESSABLE, field, message);
   }
 
+  /** 413: over a size limit. */
   public static RegistryProblem tooLarge(String field, String message) {
     return new RegistryProblem(Kind.TOO_LARGE, field, message);
   }

@@ -38,8 +38,8 @@ public class RegistryException extends RuntimeException {
     return field;
   }
 
-  /** True for errors worth retrying: 5xx, 408 and 429. */
+  /** True for server errors (5xx), the only answers worth retrying. */
   public boolean isRetryable() {
-    return status >= 500 || status == 408 || status == 429;
+    return status >= 500;
   }
 }
