@@ -1,0 +1,33 @@
+package io.prunegate.registry.api;
+
+import io.prunegate.registry.RegistryJson;
+import io.prunegate.registry.RegistryProblem;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/** Writes the API's JSON errors: {@code {"error": "...", "field": "..."}} with the status. */
+final class ErrorReplies {
+
+  private ErrorReplies() {}
+
+  static void send(HttpServerResponse response, RegistryProblem p) {
+    send(response, p.status(), p.getMessage(), p.field());
+  }
+
+  static void send(HttpServerResponse response, int status, String message, String field) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      // a body is already streaming: the only honest signal left is to cut the connection
+      response.reset();
+      return;
+    }
+    response.setStatusCode(status);
+    response.putHeader("Content-Type", "application/json");
+    if (status == 401) {
+      response.putHeader("WWW-Authenticate", "Bearer realm=\"prunegate-registry\"");
+    }
+    response.end(Buffer.buffer(RegistryJson.write(RegistryJson.error(message, field))));
+  }
+}

@@ -1,0 +1,202 @@
+package io.prunegate.registry.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry's database: a connection pool over H2 (file, {@code MODE=PostgreSQL}) or PostgreSQL,
+ * migrated by Flyway to the one schema both share, and a transaction runner that retries the work
+ * when the database reports a transient conflict (deadlock, serialization failure, lock timeout).
+ */
+public final class Database implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final int MAX_ATTEMPTS = 8;
+
+  /** The two supported backends. */
+  public enum Dialect {
+    H2,
+    POSTGRESQL;
+
+    static Dialect of(String jdbcUrl) {
+      String url = jdbcUrl.toLowerCase(Locale.ROOT);
+      if (url.startsWith("jdbc:h2:")) {
+        return H2;
+      }
+      if (url.startsWith("jdbc:postgresql:")) {
+        return POSTGRESQL;
+      }
+      throw new IllegalArgumentException(
+          "unsupported JDBC URL " + jdbcUrl + ": use jdbc:h2:... or jdbc:postgresql:...");
+    }
+  }
+
+  private final HikariDataSource pool;
+  private final Dialect dialect;
+  private final Clock clock;
+  private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
+
+  private Database(HikariDataSource pool, Dialect dialect, Clock clock) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.clock = clock;
+  }
+
+  /** Opens a pool on {@code jdbcUrl} and migrates the schema. */
+  public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+    return open(jdbcUrl, user, password, poolSize, Clock.systemUTC());
+  }
+
+  /** As {@link #open(String, String, String, int)}, with the clock transactions stamp rows with. */
+  public static Database open(
+      String jdbcUrl, String user, String password, int poolSize, Clock clock) {
+    Dialect dialect = Dialect.of(jdbcUrl);
+    HikariConfig cfg = new HikariConfig();
+    cfg.setJdbcUrl(jdbcUrl);
+    cfg.setUsername(user);
+    cfg.setPassword(password);
+    cfg.setMaximumPoolSize(poolSize);
+    cfg.setMinimumIdle(Math.min(2, poolSize));
+    cfg.setPoolName("registry-db");
+    cfg.setConnectionTimeout(10_000);
+    HikariDataSource pool = new HikariDataSource(cfg);
+    try {
+      Flyway.configure()
+          .dataSource(pool)
+          .locations("classpath:db/registry")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    LOG.info("registry database ready dialect={} url={}", dialect, redact(jdbcUrl));
+    return new Database(pool, dialect, clock);
+  }
+
+  /** The JDBC URL without credentials that might be embedded in it. */
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Runs {@code listener} after every commit of a transaction that wrote outbox events. */
+  public void onEventsCommitted(Runnable listener) {
+    commitListeners.add(listener);
+  }
+
+  /**
+   * Runs {@code work} in a transaction and commits it. A transient conflict rolls back and runs the
+   * work again (up to {@value #MAX_ATTEMPTS} times); any other exception rolls back and propagates
+   * ({@link SQLException}s wrapped in {@link StoreException}).
+   */
+  public <T> T inTransaction(TxWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          Tx tx = new Tx(c, clock.millis());
+          T result = work.run(tx);
+          c.commit();
+          if (tx.wroteEvents()) {
+            commitListeners.forEach(Runnable::run);
+          }
+          return result;
+        } catch (SQLException e) {
+          rollback(c);
+          if (attempt < MAX_ATTEMPTS && isTransient(e)) {
+            LOG.debug(
+                "transient database conflict, retrying attempt={} state={}", attempt, state(e));
+            backoff(attempt);
+            continue;
+          }
+          throw new StoreException("database error: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+          rollback(c);
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("database unavailable: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** True for deadlocks, serialization failures, H2's concurrent-update and lock timeouts. */
+  static boolean isTransient(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        String state = s.getSQLState();
+        if ("40001".equals(state) || "40P01".equals(state) || "55P03".equals(state)) {
+          return true;
+        }
+        // H2: CONCURRENT_UPDATE_1 (90131), LOCK_TIMEOUT_1 (50200), DEADLOCK_1 (40001)
+        int code = s.getErrorCode();
+        if (code == 90131 || code == 50200 || code == 40001) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** True when {@code e} reports a unique-constraint violation. */
+  public static boolean isUniqueViolation(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String state(SQLException e) {
+    return e.getSQLState() + "/" + e.getErrorCode();
+  }
+
+  private static void backoff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << Math.min(attempt, 6)));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while retrying a transaction", ie);
+    }
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      LOG.warn("rollback failed error={}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
