@@ -27,6 +27,18 @@ public final class BenchBatches {
   /** {@code count} batches of {@code batchSize} rows padded to {@code seqLen} tokens. */
   public static List<TokenBatch> make(
       TextTokenizer tokenizer, int count, int batchSize, int seqLen, long padId, long seed) {
+    return make(tokenizer, count, batchSize, seqLen, padId, seed, false);
+  }
+
+  /** As above; with {@code full} every row has exactly {@code seqLen} tokens (no padding). */
+  public static List<TokenBatch> make(
+      TextTokenizer tokenizer,
+      int count,
+      int batchSize,
+      int seqLen,
+      long padId,
+      long seed,
+      boolean full) {
     long[] stream = tokenizer.encode(PROSE.repeat(8));
     Random rnd = new Random(seed);
     List<TokenBatch> out = new ArrayList<>();
@@ -35,7 +47,7 @@ public final class BenchBatches {
       java.util.Arrays.fill(ids, padId);
       int[] lengths = new int[batchSize];
       for (int b = 0; b < batchSize; b++) {
-        int len = b == 0 ? seqLen : seqLen / 2 + rnd.nextInt(seqLen / 2 + 1);
+        int len = b == 0 || full ? seqLen : seqLen / 2 + rnd.nextInt(seqLen / 2 + 1);
         int start = 1 + rnd.nextInt(stream.length - seqLen - 2);
         ids[b * seqLen] = stream[0]; // [CLS]
         System.arraycopy(stream, start, ids, b * seqLen + 1, len - 2);

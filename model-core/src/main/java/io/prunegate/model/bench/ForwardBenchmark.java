@@ -35,13 +35,15 @@ public final class ForwardBenchmark {
       double ortGflops) {}
 
   /** Benchmark settings. */
-  public record Settings(int threads, int iterations, int warmup, List<int[]> shapes) {
+  public record Settings(
+      int threads, int iterations, int warmup, List<int[]> shapes, boolean fullBatches) {
     public static Settings defaults() {
       return new Settings(
           2,
           20,
           3,
-          List.of(new int[] {1, 64}, new int[] {1, 128}, new int[] {32, 64}, new int[] {32, 128}));
+          List.of(new int[] {1, 64}, new int[] {1, 128}, new int[] {32, 64}, new int[] {32, 128}),
+          false);
     }
   }
 
@@ -55,8 +57,12 @@ public final class ForwardBenchmark {
         OnnxRuntimePeer ort = new OnnxRuntimePeer(bge.sourceOnnx(), s.threads())) {
       int layers = model.config().numLayers();
       out.printf(
-          "bge-small-en-v1.5 forward, %d threads, %d iterations per shape (alternating)%n",
-          s.threads(), s.iterations());
+          "bge-small-en-v1.5 forward, %d threads, %d iterations per shape (alternating), %s%n",
+          s.threads(),
+          s.iterations(),
+          s.fullBatches()
+              ? "every row full (no padding)"
+              : "row lengths uniform in [T/2, T], padded to T");
       out.printf(
           "%6s %6s %10s %10s %9s %9s %9s %11s%n",
           "batch", "tokens", "ours ms", "ORT ms", "ours/s", "ORT/s", "ratio", "GFLOP/s");
@@ -65,7 +71,13 @@ public final class ForwardBenchmark {
         int t = shape[1];
         List<TokenBatch> batches =
             BenchBatches.make(
-                model.tokenizer().orElseThrow(), s.iterations() + s.warmup(), b, t, 0, 42);
+                model.tokenizer().orElseThrow(),
+                s.iterations() + s.warmup(),
+                b,
+                t,
+                0,
+                42,
+                s.fullBatches());
         Stopwatch ours = new Stopwatch();
         Stopwatch peer = new Stopwatch();
         for (int i = 0; i < batches.size(); i++) {

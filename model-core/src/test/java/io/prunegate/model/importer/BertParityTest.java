@@ -59,6 +59,27 @@ class BertParityTest {
           "%s parity vs ONNX Runtime: batch %d x %d, max |diff| on valid positions = %.3e%n",
           which.modelName(), batch.batchSize(), batch.seqLen(), max);
       assertTrue(max <= 1e-4, which.modelName() + " max |diff| = " + max);
+
+      // The training path (padded, unfused, no in-place ops) computes the same function as the
+      // packed inference path.
+      try (LoadedModel training =
+              LoadedModel.load(resolved.directory(), new RuntimeOptions("cpu", 2, 1), true);
+          NDManager tm = training.newBatchManager()) {
+        float[] viaTraining =
+            Forward.run(training.transformer(), tm, batch, ForwardOptions.full(cfg.numLayers()))
+                .finalHidden()
+                .toFloatArray();
+        double maxTrain = 0;
+        for (int b = 0; b < batch.batchSize(); b++) {
+          for (int t = 0; t < batch.lengths()[b]; t++) {
+            for (int k = 0; k < d; k++) {
+              int i = (b * batch.seqLen() + t) * d + k;
+              maxTrain = Math.max(maxTrain, Math.abs(ours[i] - viaTraining[i]));
+            }
+          }
+        }
+        assertTrue(maxTrain <= 1e-5, "training vs inference path max |diff| = " + maxTrain);
+      }
     }
   }
 }

@@ -39,9 +39,14 @@ public final class RegistryMain implements Runnable {
 
   /** Runs the command line with {@code env} as the environment; returns the exit code. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out) {
-    CommandLine cl = new CommandLine(new RegistryMain(), new EnvFactory(env));
+    CommandLine cl = commandLine(env);
     cl.setOut(out);
     return cl.execute(args);
+  }
+
+  /** The registry's command line reading {@code env}, for embedding in another CLI. */
+  public static CommandLine commandLine(Map<String, String> env) {
+    return new CommandLine(new RegistryMain(), new EnvFactory(env));
   }
 
   @Override
