@@ -55,6 +55,10 @@ public record LoadPlan(
     return new LoadPlan(name, requests, rate, model, texts, keySpace, deadlineMillis);
   }
 
+  public LoadPlan withName(String n) {
+    return new LoadPlan(n, requests, ratePerSecond, model, texts, keySpace, deadlineMillis);
+  }
+
   public LoadPlan withRequests(int n) {
     return new LoadPlan(name, n, ratePerSecond, model, texts, keySpace, deadlineMillis);
   }
