@@ -270,6 +270,38 @@ class HttpApiTest {
     }
   }
 
+  @Test
+  void aBatchPastTheInferenceTimeoutIsAnErrorAndRepeatedTimeoutsOpenTheBreaker() throws Exception {
+    // A 1 ms limit no real batch meets: each times out, counts against the champion's breaker
+    // (minimum 2 calls), and once it is open requests fail fast without inference.
+    GatewayConfig strict =
+        gateway
+            .config()
+            .withResilience(
+                new GatewayConfig.Resilience(
+                    Duration.ofMillis(1), 50f, 4, 2, Duration.ofMinutes(5)));
+    try (Gateway g = Gateway.start(strict)) {
+      assertTrue(g.awaitReady(Duration.ofSeconds(60)));
+      List<String> errors = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        HttpResponse<Buffer> r =
+            http.post(g.httpPort(), "127.0.0.1", "/v1/classify")
+                .sendJsonObject(
+                    new JsonObject().put("text", "The soup was cold.").put("model", model))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
+        assertEquals(500, r.statusCode());
+        assertEquals("error", r.bodyAsJsonObject().getString("status"));
+        errors.add(r.bodyAsJsonObject().getString("error"));
+      }
+      System.out.println("timeout errors: " + errors);
+      assertTrue(errors.get(0).startsWith("inference timed out after 1 ms"), errors.get(0));
+      assertTrue(
+          errors.get(3).startsWith("circuit breaker of " + model + ":1 is open"), errors.get(3));
+    }
+  }
+
   private static void assertProblem(HttpResponse<Buffer> r, int status, String field) {
     assertEquals(status, r.statusCode(), r.bodyAsString());
     JsonObject b = r.bodyAsJsonObject();

@@ -74,6 +74,22 @@ class KafkaDeliveryTest {
               .collect(Collectors.toSet());
       System.out.println("  exit layers seen: " + exits);
 
+      String metrics = gateway.metrics().scrape();
+      assertTrue(
+          metrics.contains(
+              "prunegate_gateway_consumer_lag{partition=\"0\",topic=\""
+                  + config.kafka().topics().requests()
+                  + "\"}"),
+          "consumer lag per partition");
+      assertTrue(
+          metrics.contains(
+              "prunegate_gateway_latency_drift_ratio{model=\"" + model + "\",version=\"1\"}"),
+          "latency drift gauge");
+      System.out.printf(
+          "  latency drift of version 1: baseline %.2f ms/example, current %.2f ms/example%n",
+          gateway.drift().drift(model, 1).baselineMs(),
+          gateway.drift().drift(model, 1).currentMs());
+
       // Every offset is committed once the answers are in (the commit interval is 100 ms).
       assertTrue(
           awaitCommitted(kafka.bootstrapServers(), config, Duration.ofSeconds(10)),
