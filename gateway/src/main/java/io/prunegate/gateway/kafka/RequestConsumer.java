@@ -62,6 +62,14 @@ public final class RequestConsumer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestConsumer.class);
 
+  /**
+   * In a transaction a record the broker refuses aborts the whole transaction, again at every
+   * retry; so in exactly-once mode dead letters carry their value only up to this size (under
+   * Kafka's default 1 MB message limit). The original stays in the requests topic, and the dead
+   * letter names its topic, partition and offset.
+   */
+  static final int TRANSACTIONAL_DEAD_LETTER_VALUE_LIMIT = 900 * 1024;
+
   private final GatewayConfig.Kafka settings;
   private final ClassificationService service;
   private final GatewayMetrics metrics;
@@ -247,10 +255,14 @@ public final class RequestConsumer implements AutoCloseable {
     metrics.deadLettered(AnswerRecords.reasonKind(reason, field));
     LOG.debug(
         "dead-lettered partition={} offset={} reason={}", rec.partition(), rec.offset(), reason);
+    boolean keepValue =
+        !exactlyOnce
+            || rec.value() == null
+            || rec.value().length <= TRANSACTIONAL_DEAD_LETTER_VALUE_LIMIT;
     emit(
         ledger,
         rec.offset(),
-        answers.deadLetter(rec, reason, field, true),
+        answers.deadLetter(rec, reason, field, keepValue),
         () -> answers.deadLetter(rec, reason, field, false));
   }
 
@@ -332,10 +344,6 @@ public final class RequestConsumer implements AutoCloseable {
       producer.commitTransaction();
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
       fail("transaction cannot continue: " + e, e);
-    } catch (RecordTooLargeException e) {
-      // A dead letter too large for the topic: rewind and answer again without the oversized value
-      // is not possible inside one transaction, so fail loudly rather than lose the record.
-      fail("transaction record too large: " + e, e);
     } catch (KafkaException e) {
       LOG.warn("transaction aborted, rewinding to committed offsets error={}", e.toString());
       try {

@@ -8,6 +8,7 @@ import io.prunegate.events.ClassificationResult;
 import io.prunegate.events.EventHeaders;
 import io.prunegate.events.ResultStatus;
 import io.prunegate.gateway.Gateway;
+import io.prunegate.gateway.config.Delivery;
 import io.prunegate.gateway.config.GatewayConfig;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
@@ -32,7 +33,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Bad input on the Kafka path: undecodable records land in the DLQ with the reason, the field and
@@ -42,12 +44,16 @@ import org.junit.jupiter.api.Test;
 @WithKafkaBroker(shared = true)
 class BadRecordsTest {
 
-  @Test
-  void badRecordsGoToTheDeadLetterTopicOrGetAReasonAndTheConsumerKeepsGoing(EmbeddedKafka kafka)
-      throws Exception {
+  @ParameterizedTest
+  @EnumSource(Delivery.class)
+  void badRecordsGoToTheDeadLetterTopicOrGetAReasonAndTheConsumerKeepsGoing(
+      Delivery delivery, EmbeddedKafka kafka) throws Exception {
     TestWorld world = TestWorld.get(kafka);
-    String model = world.registerModel("bad");
-    GatewayConfig config = world.gatewayConfig("bad", model);
+    String prefix = "bad-" + delivery.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    String model = world.registerModel(prefix);
+    GatewayConfig base = world.gatewayConfig(prefix, model);
+    GatewayConfig config = base.withKafka(base.kafka().withDelivery(delivery));
+    boolean readCommitted = delivery == Delivery.EXACTLY_ONCE;
     String requests = config.kafka().topics().requests();
 
     // key -> value; every key is unique so each dead letter can be traced to what was sent.
@@ -96,7 +102,7 @@ class BadRecordsTest {
                 config.kafka().topics().results(),
                 new SendLog(),
                 id -> true,
-                false);
+                readCommitted);
         KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
       assertTrue(gateway.awaitReady(Duration.ofSeconds(60)));
       Map<String, RecordMetadata> sentAt = new HashMap<>();
@@ -238,6 +244,7 @@ class BadRecordsTest {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("enable.auto.commit", false);
+    p.put("isolation.level", "read_committed");
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
