@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /**
  * The load generator as a command line tool against a running gateway: one open-loop phase per
  * {@code --rate}, each sending {@code --requests} requests and waiting for their answers, with a
- * report line per phase. Topics default to {@code PRUNEGATE_TOPIC_*} (see {@link Topics}).
+ * report line per phase. Topics default to {@code PRUNEGATE_TOPIC_REQUESTS} / {@code
+ * PRUNEGATE_TOPIC_RESULTS}, then the {@link Topics} defaults.
  */
 @Command(
     name = "prunegate-load",
@@ -27,6 +28,18 @@ public final class LoadTestMain implements Callable<Integer> {
       description =
           "Kafka bootstrap servers (env PRUNEGATE_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE})")
   String bootstrap;
+
+  @Option(
+      names = "--topic-requests",
+      defaultValue = "${env:PRUNEGATE_TOPIC_REQUESTS:-" + Topics.DEFAULT_REQUESTS + "}",
+      description = "requests topic (default ${DEFAULT-VALUE})")
+  String requestsTopic;
+
+  @Option(
+      names = "--topic-results",
+      defaultValue = "${env:PRUNEGATE_TOPIC_RESULTS:-" + Topics.DEFAULT_RESULTS + "}",
+      description = "results topic (default ${DEFAULT-VALUE})")
+  String resultsTopic;
 
   @Option(names = "--model", required = true, description = "model reference to request")
   String model;
@@ -61,10 +74,8 @@ public final class LoadTestMain implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Topics topics = Topics.fromEnvironment(System.getenv());
     List<String> pool = texts == null ? TextSource.builtIn() : TextSource.read(texts, 0);
-    LoadTarget target =
-        new LoadTarget(bootstrap, topics.requests(), topics.results(), readCommitted, null);
+    LoadTarget target = new LoadTarget(bootstrap, requestsTopic, resultsTopic, readCommitted, null);
     List<PhaseReport> reports = new ArrayList<>();
     try (LoadRun run = LoadRun.open(target)) {
       for (int i = 0; i < rates.size(); i++) {

@@ -52,6 +52,18 @@ class LoadRunTest {
       assertTrue(r.duplicates() <= 30);
       assertTrue(r.latency().count() == 300 && r.latency().p50Ms() > 0);
       assertTrue(r.sendSeconds() >= 1.3, "300 at 200/s take about 1.5 s: " + r.sendSeconds());
+      // The command line runs the same phases against the same responder.
+      int exit =
+          new picocli.CommandLine(new LoadTestMain())
+              .execute(
+                  "--bootstrap", kafka.bootstrapServers(),
+                  "--topic-requests", "lt.requests",
+                  "--topic-results", "lt.results",
+                  "--model", "m",
+                  "--requests", "40",
+                  "--rate", "100,200",
+                  "--timeout", "60");
+      assertEquals(0, exit, "every request of both phases answered");
     } finally {
       running.set(false);
       responder.join();
