@@ -75,9 +75,33 @@ class BatchSchedulerTest {
 
   @Test
   void batchesGroupRequestsOfSimilarLength() throws Exception {
-    try (BatchScheduler<String> s = scheduler(2, Duration.ofSeconds(30), 1)) {
+    CountDownLatch release = new CountDownLatch(1);
+    List<List<String>> seen = Collections.synchronizedList(new ArrayList<>());
+    try (BatchScheduler<String> s =
+        new BatchScheduler<>(
+            new GatewayConfig.Batching(2, Duration.ofSeconds(30), 1024, 4),
+            1,
+            (owner, batch) -> {
+              seen.add(batch.stream().map(PendingRequest::id).toList());
+              if (batch.get(0).id().startsWith("hold")) {
+                try {
+                  release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              batch.forEach(
+                  r ->
+                      r.complete(
+                          ClassificationResult.ok(r.id(), "x", null, owner, 1, "c", 1, 0, false)));
+            })) {
       MicroBatcher<String> q = s.open("m", "m:1");
-      // Hold the worker: nothing is due until four are queued (two full batches' worth).
+      // A full first batch occupies the only worker while the four requests queue up.
+      s.submit(q, request("hold1", "h"));
+      s.submit(q, request("hold2", "h"));
+      while (seen.isEmpty()) {
+        Thread.sleep(1);
+      }
       List<PendingRequest> rs =
           List.of(
               request("long1", "x".repeat(400)),
@@ -85,16 +109,14 @@ class BatchSchedulerTest {
               request("long2", "y".repeat(390)),
               request("short2", "yo"));
       rs.forEach(r -> s.submit(q, r));
+      release.countDown();
       for (PendingRequest r : rs) {
         r.result().get(10, TimeUnit.SECONDS);
       }
-      // The first batch may be cut as soon as two are queued; every batch pairs similar lengths.
-      for (List<String> batch : batches) {
-        assertEquals(
-            1,
-            batch.stream().map(id -> id.replaceAll("[0-9]", "")).distinct().count(),
-            "batch " + batch + " mixes lengths");
-      }
+      assertEquals(
+          List.of(
+              List.of("hold1", "hold2"), List.of("long1", "long2"), List.of("short1", "short2")),
+          seen);
     }
   }
 
