@@ -1,0 +1,406 @@
+package io.prunegate.gateway.config;
+
+import io.prunegate.events.ModelRef;
+import io.prunegate.events.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a gateway runs with, as typed records with defaults. {@link #defaults()} serves HTTP
+ * only; add {@link Kafka} settings for the Kafka path and {@link Registry} settings to load models.
+ * The CLI ({@code GatewayMain serve}) maps flags and {@code PRUNEGATE_*} variables onto these
+ * records; {@code gateway/README.md} documents every option.
+ *
+ * @param kafka the Kafka path, or null for HTTP only
+ * @param registry where models come from, or null (nothing can be served without it)
+ * @param models the models to serve; empty = every model the registry has (and any that appears)
+ * @param aliases the aliases followed per model; {@code champion} must be among them
+ * @param batching micro-batching and admission
+ * @param routing challenger and shadow shares
+ * @param inference workers, engine threads, early exit, warm-up
+ * @param resilience timeouts and circuit breakers
+ * @param http the HTTP server
+ * @param drift live accuracy and latency drift windows
+ */
+public record GatewayConfig(
+    Kafka kafka,
+    Registry registry,
+    List<String> models,
+    List<String> aliases,
+    Batching batching,
+    Routing routing,
+    Inference inference,
+    Resilience resilience,
+    Http http,
+    Drift drift) {
+
+  public GatewayConfig {
+    models = List.copyOf(models == null ? List.of() : models);
+    aliases =
+        List.copyOf(
+            aliases == null || aliases.isEmpty()
+                ? List.of(ModelRef.CHAMPION, ModelRef.CHALLENGER, ModelRef.SHADOW)
+                : aliases);
+    for (String m : models) {
+      if (!ModelRef.isValidName(m)) {
+        throw new IllegalArgumentException("invalid model name '" + m + "'");
+      }
+    }
+    if (!aliases.contains(ModelRef.CHAMPION)) {
+      throw new IllegalArgumentException("the followed aliases must include champion");
+    }
+    batching = batching == null ? Batching.defaults() : batching;
+    routing = routing == null ? Routing.defaults() : routing;
+    inference = inference == null ? Inference.defaults() : inference;
+    resilience = resilience == null ? Resilience.defaults() : resilience;
+    http = http == null ? Http.defaults() : http;
+    drift = drift == null ? Drift.defaults() : drift;
+  }
+
+  /** HTTP on port 8080, no Kafka, no registry, default batching and routing. */
+  public static GatewayConfig defaults() {
+    return new GatewayConfig(null, null, List.of(), List.of(), null, null, null, null, null, null);
+  }
+
+  public GatewayConfig withKafka(Kafka v) {
+    return new GatewayConfig(
+        v, registry, models, aliases, batching, routing, inference, resilience, http, drift);
+  }
+
+  public GatewayConfig withRegistry(Registry v) {
+    return new GatewayConfig(
+        kafka, v, models, aliases, batching, routing, inference, resilience, http, drift);
+  }
+
+  public GatewayConfig withModels(List<String> v) {
+    return new GatewayConfig(
+        kafka, registry, v, aliases, batching, routing, inference, resilience, http, drift);
+  }
+
+  public GatewayConfig withAliases(List<String> v) {
+    return new GatewayConfig(
+        kafka, registry, models, v, batching, routing, inference, resilience, http, drift);
+  }
+
+  public GatewayConfig withBatching(Batching v) {
+    return new GatewayConfig(
+        kafka, registry, models, aliases, v, routing, inference, resilience, http, drift);
+  }
+
+  public GatewayConfig withRouting(Routing v) {
+    return new GatewayConfig(
+        kafka, registry, models, aliases, batching, v, inference, resilience, http, drift);
+  }
+
+  public GatewayConfig withInference(Inference v) {
+    return new GatewayConfig(
+        kafka, registry, models, aliases, batching, routing, v, resilience, http, drift);
+  }
+
+  public GatewayConfig withResilience(Resilience v) {
+    return new GatewayConfig(
+        kafka, registry, models, aliases, batching, routing, inference, v, http, drift);
+  }
+
+  public GatewayConfig withHttp(Http v) {
+    return new GatewayConfig(
+        kafka, registry, models, aliases, batching, routing, inference, resilience, v, drift);
+  }
+
+  public GatewayConfig withDrift(Drift v) {
+    return new GatewayConfig(
+        kafka, registry, models, aliases, batching, routing, inference, resilience, http, v);
+  }
+
+  /**
+   * The Kafka path.
+   *
+   * @param bootstrapServers Kafka bootstrap servers
+   * @param topics topic names (requests, results, DLQ, feedback, model events)
+   * @param groupId consumer group of the requests topic
+   * @param groupInstanceId static group membership id (a restarted instance takes its partitions
+   *     back at once, without a rebalance), or null
+   * @param delivery at-least-once (default) or exactly-once
+   * @param transactionalId transactional id in exactly-once mode (null: {@code <groupId>-<instance
+   *     id or a random UUID>})
+   * @param maxPollRecords records per poll
+   * @param sessionTimeout consumer group session timeout
+   * @param commitInterval how often acknowledged offsets are committed (or transactions committed)
+   * @param properties extra client properties for every consumer and producer (security, ...)
+   */
+  public record Kafka(
+      String bootstrapServers,
+      Topics topics,
+      String groupId,
+      String groupInstanceId,
+      Delivery delivery,
+      String transactionalId,
+      int maxPollRecords,
+      Duration sessionTimeout,
+      Duration commitInterval,
+      Map<String, String> properties) {
+
+    public Kafka {
+      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+      topics = topics == null ? Topics.defaults() : topics;
+      groupId = groupId == null ? "prunegate-gateway" : groupId;
+      delivery = delivery == null ? Delivery.AT_LEAST_ONCE : delivery;
+      if (maxPollRecords < 1) {
+        throw new IllegalArgumentException("maxPollRecords must be >= 1");
+      }
+      sessionTimeout = sessionTimeout == null ? Duration.ofSeconds(10) : sessionTimeout;
+      commitInterval = commitInterval == null ? Duration.ofMillis(100) : commitInterval;
+      properties = Map.copyOf(properties == null ? Map.of() : properties);
+    }
+
+    /** Defaults on the given bootstrap servers. */
+    public static Kafka defaults(String bootstrapServers) {
+      return new Kafka(bootstrapServers, null, null, null, null, null, 256, null, null, null);
+    }
+
+    public Kafka withTopics(Topics v) {
+      return new Kafka(
+          bootstrapServers,
+          v,
+          groupId,
+          groupInstanceId,
+          delivery,
+          transactionalId,
+          maxPollRecords,
+          sessionTimeout,
+          commitInterval,
+          properties);
+    }
+
+    public Kafka withGroup(String id, String instanceId) {
+      return new Kafka(
+          bootstrapServers,
+          topics,
+          id,
+          instanceId,
+          delivery,
+          transactionalId,
+          maxPollRecords,
+          sessionTimeout,
+          commitInterval,
+          properties);
+    }
+
+    public Kafka withDelivery(Delivery v) {
+      return new Kafka(
+          bootstrapServers,
+          topics,
+          groupId,
+          groupInstanceId,
+          v,
+          transactionalId,
+          maxPollRecords,
+          sessionTimeout,
+          commitInterval,
+          properties);
+    }
+  }
+
+  /**
+   * The model registry.
+   *
+   * @param url base URL, e.g. {@code http://127.0.0.1:8081}
+   * @param token bearer token (reads may be open; null sends none)
+   * @param cacheDir where downloaded versions are kept ({@code <cacheDir>/<model>/<version>})
+   * @param pollInterval how often aliases are re-read from the registry besides events (zero:
+   *     never)
+   * @param loadAttempts attempts to download and verify a version before the load counts as failed
+   * @param loadBackoff pause before the first retry (doubled per retry)
+   */
+  public record Registry(
+      String url,
+      String token,
+      Path cacheDir,
+      Duration pollInterval,
+      int loadAttempts,
+      Duration loadBackoff) {
+
+    public Registry {
+      Objects.requireNonNull(url, "url");
+      cacheDir = cacheDir == null ? Path.of(".prunegate", "gateway", "models") : cacheDir;
+      pollInterval = pollInterval == null ? Duration.ofSeconds(30) : pollInterval;
+      if (loadAttempts < 1) {
+        throw new IllegalArgumentException("loadAttempts must be >= 1");
+      }
+      loadBackoff = loadBackoff == null ? Duration.ofMillis(500) : loadBackoff;
+    }
+
+    public static Registry of(String url, String token, Path cacheDir) {
+      return new Registry(url, token, cacheDir, null, 3, null);
+    }
+
+    public Registry withPollInterval(Duration v) {
+      return new Registry(url, token, cacheDir, v, loadAttempts, loadBackoff);
+    }
+  }
+
+  /**
+   * Micro-batching (like Triton's dynamic batcher) and admission.
+   *
+   * @param maxBatchSize most requests per batch
+   * @param maxQueueDelay longest a request waits for its batch to fill (Triton's {@code
+   *     max_queue_delay_microseconds})
+   * @param queueCapacity requests admitted and not yet answered; beyond it the Kafka consumer
+   *     pauses and HTTP answers 429
+   * @param groupingWindow batches are cut from the oldest {@code groupingWindow x maxBatchSize}
+   *     queued requests, grouped by length to cut padding (1 = strict arrival order)
+   */
+  public record Batching(
+      int maxBatchSize, Duration maxQueueDelay, int queueCapacity, int groupingWindow) {
+
+    public Batching {
+      if (maxBatchSize < 1 || queueCapacity < maxBatchSize || groupingWindow < 1) {
+        throw new IllegalArgumentException(
+            "need maxBatchSize >= 1, queueCapacity >= maxBatchSize, groupingWindow >= 1");
+      }
+      Objects.requireNonNull(maxQueueDelay, "maxQueueDelay");
+    }
+
+    /** 32 per batch, 10 ms delay, 1024 in flight, grouping over 4 batches' worth. */
+    public static Batching defaults() {
+      return new Batching(32, Duration.ofMillis(10), 1024, 4);
+    }
+  }
+
+  /**
+   * A/B routing.
+   *
+   * @param challengerShare fraction of champion traffic (by routing-key hash) the challenger gets
+   * @param shadowShare fraction of champion traffic copied to the shadow (by request-id hash)
+   * @param shadowQueueLimit shadow copies queued at most; beyond it copies are dropped (counted)
+   */
+  public record Routing(double challengerShare, double shadowShare, int shadowQueueLimit) {
+
+    public Routing {
+      if (challengerShare < 0 || challengerShare > 1 || shadowShare < 0 || shadowShare > 1) {
+        throw new IllegalArgumentException("shares must lie in [0, 1]");
+      }
+      if (shadowQueueLimit < 0) {
+        throw new IllegalArgumentException("shadowQueueLimit must be >= 0");
+      }
+    }
+
+    /** Challenger 10%, shadow 100%, up to 256 shadow copies queued. */
+    public static Routing defaults() {
+      return new Routing(0.1, 1.0, 256);
+    }
+  }
+
+  /**
+   * Inference.
+   *
+   * @param workers inference worker threads (each runs one batch at a time)
+   * @param threads engine intra-op threads per batch
+   * @param interOpThreads engine inter-op threads
+   * @param device {@code cpu}, {@code gpu[:n]} or {@code auto}
+   * @param earlyExit answer at the first confident chip (else always the deepest)
+   * @param warmupBatches batches run on a freshly loaded variant before it takes traffic
+   */
+  public record Inference(
+      int workers,
+      int threads,
+      int interOpThreads,
+      String device,
+      boolean earlyExit,
+      int warmupBatches) {
+
+    public Inference {
+      if (workers < 1 || threads < 0 || interOpThreads < 0 || warmupBatches < 0) {
+        throw new IllegalArgumentException("invalid inference settings");
+      }
+      device = device == null ? "cpu" : device;
+    }
+
+    /** One worker with two engine threads (measured best on 2 cores: see the README). */
+    public static Inference defaults() {
+      return new Inference(1, 2, 1, "cpu", true, 2);
+    }
+  }
+
+  /**
+   * Resilience.
+   *
+   * @param inferenceTimeout a batch not done by then answers its requests with an error
+   * @param failureRateThreshold percent of failed batches that opens a variant's circuit breaker
+   * @param slidingWindow batches in the breaker's window
+   * @param minimumCalls batches before the breaker judges
+   * @param openDuration how long an open breaker stays open before probing
+   */
+  public record Resilience(
+      Duration inferenceTimeout,
+      float failureRateThreshold,
+      int slidingWindow,
+      int minimumCalls,
+      Duration openDuration) {
+
+    public Resilience {
+      Objects.requireNonNull(inferenceTimeout, "inferenceTimeout");
+      Objects.requireNonNull(openDuration, "openDuration");
+      if (failureRateThreshold <= 0 || failureRateThreshold > 100) {
+        throw new IllegalArgumentException("failureRateThreshold must lie in (0, 100]");
+      }
+      if (slidingWindow < 1 || minimumCalls < 1) {
+        throw new IllegalArgumentException("slidingWindow and minimumCalls must be >= 1");
+      }
+    }
+
+    /** 10 s timeout; breaker opens at 50% failures over 20 batches (at least 5), open 30 s. */
+    public static Resilience defaults() {
+      return new Resilience(Duration.ofSeconds(10), 50f, 20, 5, Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * The HTTP server.
+   *
+   * @param host bind address
+   * @param port port; 0 picks a free one; -1 disables HTTP
+   * @param maxBodyBytes largest request body (413 beyond)
+   * @param maxTextsPerRequest most texts in one OIP infer request
+   */
+  public record Http(String host, int port, long maxBodyBytes, int maxTextsPerRequest) {
+
+    public Http {
+      host = host == null ? "127.0.0.1" : host;
+      if (port < -1 || port > 65535 || maxBodyBytes < 1024 || maxTextsPerRequest < 1) {
+        throw new IllegalArgumentException("invalid HTTP settings");
+      }
+    }
+
+    public static Http defaults() {
+      return new Http("127.0.0.1", 8080, 4L << 20, 256);
+    }
+
+    public Http withPort(int v) {
+      return new Http(host, v, maxBodyBytes, maxTextsPerRequest);
+    }
+  }
+
+  /**
+   * Drift monitors.
+   *
+   * @param accuracyWindow labelled answers per variant in the live-accuracy window
+   * @param latencyWindow batches per variant in the latency windows (baseline and current)
+   * @param journalSize answered requests remembered for joining feedback by id
+   */
+  public record Drift(int accuracyWindow, int latencyWindow, int journalSize) {
+
+    public Drift {
+      if (accuracyWindow < 1 || latencyWindow < 1 || journalSize < 1) {
+        throw new IllegalArgumentException("drift windows must be >= 1");
+      }
+    }
+
+    public static Drift defaults() {
+      return new Drift(500, 50, 100_000);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.prunegate.gateway.http;
+
+/** A request the HTTP API refuses: status, message and the offending field (or null). */
+final class HttpProblem extends RuntimeException {
+
+  private final int status;
+  private final String field;
+
+  HttpProblem(int status, String message, String field) {
+    super(message);
+    this.status = status;
+    this.field = field;
+  }
+
+  static HttpProblem badRequest(String field, String message) {
+    return new HttpProblem(400, message, field);
+  }
+
+  int status() {
+    return status;
+  }
+
+  String field() {
+    return field;
+  }
+}

@@ -1,0 +1,88 @@
+package io.prunegate.gateway.kafka;
+
+import io.prunegate.events.ClassificationResult;
+import io.prunegate.events.EventCodec;
+import io.prunegate.events.EventHeaders;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * The records the gateway writes for a request record: its result (keyed like the request, with the
+ * correlation id) or its dead letter (the original key, value and headers, plus the reason, the
+ * offending field and the original topic, partition and offset).
+ */
+public final class AnswerRecords {
+
+  private final String resultsTopic;
+  private final String deadLetterTopic;
+
+  public AnswerRecords(String resultsTopic, String deadLetterTopic) {
+    this.resultsTopic = resultsTopic;
+    this.deadLetterTopic = deadLetterTopic;
+  }
+
+  /** The result record answering {@code request}. */
+  public ProducerRecord<byte[], byte[]> result(
+      ConsumerRecord<byte[], byte[]> request, ClassificationResult result) {
+    byte[] key =
+        request.key() != null ? request.key() : result.id().getBytes(StandardCharsets.UTF_8);
+    ProducerRecord<byte[], byte[]> out =
+        new ProducerRecord<>(resultsTopic, key, EventCodec.get().encode(result));
+    Header corr = request.headers().lastHeader(EventHeaders.CORRELATION_ID);
+    out.headers()
+        .add(
+            EventHeaders.CORRELATION_ID,
+            corr != null ? corr.value() : EventHeaders.value(result.id()));
+    return out;
+  }
+
+  /**
+   * The dead letter for an undecodable request.
+   *
+   * @param keepValue false to drop the original value (it was too large for the DLQ topic)
+   */
+  public ProducerRecord<byte[], byte[]> deadLetter(
+      ConsumerRecord<byte[], byte[]> request, String reason, String field, boolean keepValue) {
+    ProducerRecord<byte[], byte[]> out =
+        new ProducerRecord<>(
+            deadLetterTopic, null, request.key(), keepValue ? request.value() : null);
+    for (Header h : request.headers()) {
+      out.headers().add(h);
+    }
+    String why =
+        keepValue
+            ? reason
+            : reason
+                + " (original value of "
+                + (request.value() == null ? 0 : request.value().length)
+                + " bytes dropped: too large for the dead-letter topic)";
+    out.headers().add(EventHeaders.DLQ_REASON, EventHeaders.value(why));
+    if (field != null) {
+      out.headers().add(EventHeaders.DLQ_FIELD, EventHeaders.value(field));
+    }
+    out.headers().add(EventHeaders.ORIGINAL_TOPIC, EventHeaders.value(request.topic()));
+    out.headers()
+        .add(
+            EventHeaders.ORIGINAL_PARTITION,
+            EventHeaders.value(String.valueOf(request.partition())));
+    out.headers()
+        .add(EventHeaders.ORIGINAL_OFFSET, EventHeaders.value(String.valueOf(request.offset())));
+    return out;
+  }
+
+  /** A short label for the kind of decoding failure (metrics tag). */
+  public static String reasonKind(String message, String field) {
+    if (message.startsWith("empty record")) {
+      return "empty";
+    }
+    if (message.startsWith("invalid UTF-8")) {
+      return "invalid_utf8";
+    }
+    if (message.startsWith("malformed JSON") || message.startsWith("record must be")) {
+      return "malformed_json";
+    }
+    return field != null ? "invalid_field" : "invalid";
+  }
+}

@@ -1,0 +1,214 @@
+package io.prunegate.gateway.serving;
+
+import io.prunegate.events.ClassificationRequest;
+import io.prunegate.events.ClassificationResult;
+import io.prunegate.events.ModelRef;
+import io.prunegate.events.ResultStatus;
+import io.prunegate.gateway.batching.BatchScheduler;
+import io.prunegate.gateway.batching.InflightLimit;
+import io.prunegate.gateway.batching.PendingRequest;
+import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.drift.DriftMonitor;
+import io.prunegate.gateway.drift.PredictionJournal;
+import io.prunegate.gateway.inference.Fallback;
+import io.prunegate.gateway.metrics.GatewayMetrics;
+import io.prunegate.gateway.routing.Route;
+import io.prunegate.gateway.routing.Router;
+import io.prunegate.gateway.routing.ShadowAgreement;
+import io.prunegate.gateway.variant.LoadedVariant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The transport-neutral entry of the gateway: Kafka and HTTP both submit decoded requests here and
+ * get a future answer. A request past its deadline is answered {@code expired} at once; otherwise
+ * it is routed ({@link Router}), admitted ({@link InflightLimit}), queued on its variant, and
+ * copied to the shadow when the route says so. Answers are recorded in the metrics and, when ok, in
+ * the prediction journal that feedback is joined with. It is also the {@link Fallback} of the
+ * inference runner: a request whose non-champion variant failed is queued on the champion.
+ */
+public final class ClassificationService implements Fallback {
+
+  public static final String KAFKA = "kafka";
+  public static final String HTTP = "http";
+
+  private static final int ROUTE_ATTEMPTS = 5;
+
+  private final Router router;
+  private final BatchScheduler<LoadedVariant> scheduler;
+  private final InflightLimit limit;
+  private final GatewayMetrics metrics;
+  private final ShadowAgreement agreement;
+  private final PredictionJournal journal;
+  private final GatewayConfig.Routing routing;
+
+  public ClassificationService(
+      Router router,
+      BatchScheduler<LoadedVariant> scheduler,
+      InflightLimit limit,
+      GatewayMetrics metrics,
+      ShadowAgreement agreement,
+      DriftMonitor drift,
+      GatewayConfig.Routing routing) {
+    this.router = router;
+    this.scheduler = scheduler;
+    this.limit = limit;
+    this.metrics = metrics;
+    this.agreement = agreement;
+    this.journal = drift.journal();
+    this.routing = routing;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  public InflightLimit limit() {
+    return limit;
+  }
+
+  /**
+   * Submits a request.
+   *
+   * @param transport {@link #KAFKA} or {@link #HTTP}, for metrics
+   * @param receivedNanos {@link System#nanoTime()} at receipt (latency is measured from it)
+   * @param force admit even when the queue is full (what a Kafka consumer already polled)
+   * @throws OverloadedException when not forced and the admission queue is full
+   */
+  public CompletableFuture<ClassificationResult> submit(
+      ClassificationRequest req, String transport, long receivedNanos, boolean force) {
+    if (req.deadlineMs() != null && req.deadlineMs() < System.currentTimeMillis()) {
+      return answered(
+          refused(req, ResultStatus.EXPIRED, "deadline passed before processing", receivedNanos),
+          transport,
+          receivedNanos);
+    }
+    ModelRef ref = req.modelRef();
+    Route route = router.route(ref, req.recordKey(), req.id());
+    if (route instanceof Route.Reject reject) {
+      return answered(
+          refused(req, ResultStatus.REJECTED, reject.reason(), receivedNanos),
+          transport,
+          receivedNanos);
+    }
+    if (force) {
+      limit.acquire();
+    } else if (!limit.tryAcquire()) {
+      throw new OverloadedException(limit.capacity());
+    }
+    Route.Serve serve = (Route.Serve) route;
+    PendingRequest p =
+        new PendingRequest(req, transport, receivedNanos, serve.variantName(), false);
+    p.result()
+        .whenComplete(
+            (res, err) -> {
+              limit.release();
+              record(p, res);
+            });
+    if (!enqueue(p, serve)) {
+      return p.result();
+    }
+    if (serve.shadow() != null) {
+      copyToShadow(p, serve.shadow());
+    }
+    return p.result();
+  }
+
+  /** Queues on the routed variant; when it was swapped out meanwhile, routes again. */
+  private boolean enqueue(PendingRequest p, Route.Serve serve) {
+    Route.Serve current = serve;
+    for (int attempt = 0; attempt < ROUTE_ATTEMPTS; attempt++) {
+      if (scheduler.submit(current.variant().queue(), p)) {
+        return true;
+      }
+      Route again = router.route(p.request().modelRef(), p.request().recordKey(), p.id());
+      if (again instanceof Route.Reject r) {
+        p.complete(refused(p.request(), ResultStatus.REJECTED, r.reason(), p.receivedNanos()));
+        return false;
+      }
+      current = (Route.Serve) again;
+      p.assign(current.variantName());
+    }
+    p.complete(
+        refused(
+            p.request(),
+            ResultStatus.ERROR,
+            "no variant took the request (routes kept changing)",
+            p.receivedNanos()));
+    return false;
+  }
+
+  private void copyToShadow(PendingRequest primary, LoadedVariant shadow) {
+    if (scheduler.queued(shadow.queue()) >= routing.shadowQueueLimit()) {
+      metrics.shadowDropped(shadow.model());
+      return;
+    }
+    PendingRequest copy =
+        new PendingRequest(
+            primary.request(), primary.transport(), primary.receivedNanos(), ModelRef.SHADOW, true);
+    if (!scheduler.submit(shadow.queue(), copy)) {
+      metrics.shadowDropped(shadow.model());
+      return;
+    }
+    primary
+        .result()
+        .thenAcceptBoth(
+            copy.result(),
+            (a, b) -> {
+              if (a.status() == ResultStatus.OK
+                  && b.status() == ResultStatus.OK
+                  && ModelRef.CHAMPION.equals(a.variant())) {
+                agreement.record(a.model(), a.version(), b.version(), a.label(), b.label());
+              }
+            });
+  }
+
+  @Override
+  public boolean reroute(PendingRequest r, LoadedVariant failed, String reason) {
+    if (r.fallbacks() > 0) {
+      return false;
+    }
+    Optional<LoadedVariant> champion = router.champion(failed.model());
+    if (champion.isEmpty() || champion.get() == failed) {
+      return false;
+    }
+    metrics.fallback(failed.model(), r.variantName());
+    r.reroute(ModelRef.CHAMPION);
+    return scheduler.submit(champion.get().queue(), r);
+  }
+
+  private void record(PendingRequest p, ClassificationResult res) {
+    if (res == null) {
+      return;
+    }
+    metrics.answered(res, p.transport(), System.nanoTime() - p.receivedNanos());
+    if (res.status() == ResultStatus.OK && res.version() != null) {
+      journal.record(
+          res.id(),
+          new PredictionJournal.Entry(res.model(), res.version(), res.variant(), res.label()));
+    }
+  }
+
+  private CompletableFuture<ClassificationResult> answered(
+      ClassificationResult r, String transport, long receivedNanos) {
+    metrics.answered(r, transport, System.nanoTime() - receivedNanos);
+    return CompletableFuture.completedFuture(r);
+  }
+
+  private static ClassificationResult refused(
+      ClassificationRequest req, ResultStatus status, String reason, long receivedNanos) {
+    return new ClassificationResult(
+        req.id(),
+        null,
+        Map.of(),
+        req.modelRef().name(),
+        null,
+        null,
+        null,
+        status,
+        (System.nanoTime() - receivedNanos) / 1e6,
+        reason,
+        false);
+  }
+}
