@@ -35,8 +35,10 @@ public final class NativeMemoryCheck {
 
   public static Result run(int batches, int warmup, PrintStream out) {
     DefaultModels.Resolved minilm = DefaultModels.ensureImported(DefaultModel.ALL_MINILM_L6_V2);
+    // One engine thread: this checks memory, not speed, and a single thread keeps the run short
+    // and steady when the machine's cores are oversubscribed.
     try (LoadedModel model =
-        LoadedModel.load(minilm.directory(), new RuntimeOptions("cpu", 2, 1))) {
+        LoadedModel.load(minilm.directory(), new RuntimeOptions("cpu", 1, 1))) {
       List<TokenBatch> shapes = new ArrayList<>();
       for (int[] s : new int[][] {{4, 16}, {8, 32}, {2, 64}, {16, 24}}) {
         shapes.addAll(BenchBatches.make(model.tokenizer().orElseThrow(), 4, s[0], s[1], 0, s[0]));

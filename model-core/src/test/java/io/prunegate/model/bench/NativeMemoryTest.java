@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class NativeMemoryTest {
 
   @Test
-  void sixHundredBatchesDoNotGrowNativeMemory() {
-    double growth = NativeMemoryCheck.runInChildJvm(600, 150, System.out);
+  void threeHundredBatchesDoNotGrowNativeMemory() {
+    double growth = NativeMemoryCheck.runInChildJvm(300, 100, System.out);
     assertTrue(growth < 50, "RSS grew " + growth + " MB after warm-up");
   }
 
