@@ -1,6 +1,7 @@
 package io.prunegate.standalone;
 
 import io.prunegate.model.cli.BenchCommand;
+import io.prunegate.model.cli.EngineCommand;
 import io.prunegate.model.cli.ImportCommand;
 import io.prunegate.registry.cli.RegistryMain;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "PruneGate 0.1.0",
     description = "Streaming text classification with automatically compressed models.",
-    subcommands = {ImportCommand.class, BenchCommand.class})
+    subcommands = {ImportCommand.class, BenchCommand.class, EngineCommand.class})
 public final class PruneGateCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
