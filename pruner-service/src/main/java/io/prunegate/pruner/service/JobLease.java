@@ -76,20 +76,15 @@ final class JobLease implements ProgressListener, AutoCloseable {
     }
   }
 
-  /** Sends the latest progress now (used before long steps without progress of their own). */
-  void flush() {
-    send(true);
-  }
-
   private void tick() {
     try {
-      send(false);
+      send();
     } catch (RuntimeException e) {
       LOG.warn("job {}: progress report failed: {}", job.id(), e.getMessage());
     }
   }
 
-  private void send(boolean force) {
+  private void send() {
     if (lost != null) {
       return;
     }
@@ -98,9 +93,7 @@ final class JobLease implements ProgressListener, AutoCloseable {
     synchronized (this) {
       long now = System.currentTimeMillis();
       boolean due =
-          force
-              || (dirty && now - lastSentMs >= MIN_REPORT_GAP_MS)
-              || now - lastSentMs >= heartbeatMs;
+          (dirty && now - lastSentMs >= MIN_REPORT_GAP_MS) || now - lastSentMs >= heartbeatMs;
       if (!due) {
         return;
       }
@@ -125,7 +118,10 @@ final class JobLease implements ProgressListener, AutoCloseable {
     return m == null || m.length() <= 500 ? m : m.substring(0, 500);
   }
 
-  /** Stops reporting (the job is ending). */
+  /**
+   * Stops reporting (the job is ending: its last call to the registry must not race a progress
+   * report, which would be refused once the job ended). Safe to call twice.
+   */
   @Override
   public void close() {
     timer.shutdownNow();

@@ -82,6 +82,7 @@ final class JobRunner {
     try (JobLease lease = new JobLease(registry, job, workerId, config.heartbeat(), observer)) {
       try {
         if (job.attempts() > config.maxAttempts()) {
+          lease.close();
           return fail(
               job,
               "abandoned after "
@@ -225,6 +226,7 @@ final class JobRunner {
           }
         }
         step = "finishing";
+        lease.close();
         lease.requireHeld();
         Job done = registry.finishJob(job.id(), workerId, result(table, policy, report));
         LOG.info(
@@ -241,6 +243,7 @@ final class JobRunner {
         return job;
       } catch (Exception | LinkageError e) {
         LOG.warn("job {} failed while {}", job.id(), step, e);
+        lease.close();
         try {
           lease.requireHeld();
         } catch (LeaseLostException lost) {

@@ -131,15 +131,14 @@ public final class ModelEventListener implements AutoCloseable {
             }
           });
       while (running) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-        for (ConsumerRecord<String, byte[]> r : records) {
-          if (!running) {
-            return;
-          }
-          handle(r);
-        }
-        if (!records.isEmpty() && running) {
-          consumer.commitSync();
+        try {
+          pollOnce();
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // e.g. a commit refused after a rebalance: the records come again and are deduplicated
+          LOG.warn("model-event listener: {}; continuing", e.toString());
+          sleep(1000);
         }
       }
     } catch (WakeupException e) {
@@ -149,6 +148,19 @@ public final class ModelEventListener implements AutoCloseable {
       LOG.error("model-event listener stopped", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void pollOnce() {
+    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+    for (ConsumerRecord<String, byte[]> r : records) {
+      if (!running) {
+        return;
+      }
+      handle(r);
+    }
+    if (!records.isEmpty() && running) {
+      consumer.commitSync();
     }
   }
 
