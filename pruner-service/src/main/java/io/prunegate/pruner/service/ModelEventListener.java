@@ -73,15 +73,19 @@ public final class ModelEventListener implements AutoCloseable {
     this.policy = policy;
     this.onJob = onJob;
     Properties p = new Properties();
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "prunegate-pruner-" + config.workerId());
+    // a pruner killed without leaving the group holds its partition this long: keep it short so
+    // that its restart (or another replica) takes over quickly
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
     p.putAll(config.kafkaProperties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "prunegate-pruner-" + config.workerId());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // Models registered while no pruner ran are compressed when one starts.
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "pruner-model-events");
     this.thread.setDaemon(true);
