@@ -39,10 +39,10 @@ public final class FinerCutReport {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %.6g | %.1f%% |%n",
+              "| %d | %s | %s | %.1f%% |%n",
               s.step(),
               s.removed(),
-              s.divergence(),
+              number(s.divergence()),
               100.0 * s.step() / (2 * order.layers())));
     }
     if (!ratios.isEmpty()) {
@@ -59,15 +59,26 @@ public final class FinerCutReport {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "| %.1f%% | %d | %d | %d | %.6g |%n",
+                "| %.1f%% | %d | %d | %d | %s |%n",
                 100 * r,
                 n,
                 mix.attention(),
                 mix.ffn(),
-                div));
+                number(div)));
       }
     }
     return sb.toString();
+  }
+
+  /** A divergence with 4 significant digits, in scientific notation below 1e-3. */
+  static String number(double v) {
+    if (v != 0 && Math.abs(v) < 1e-3) {
+      return String.format(Locale.ROOT, "%.3e", v);
+    }
+    return new java.math.BigDecimal(v)
+        .round(new java.math.MathContext(4))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   /**
