@@ -81,6 +81,50 @@ class FinerCutEncoderTest {
   }
 
   @Test
+  void chipCriterionCachedEqualsNaiveAndIsZeroForTheUnprunedModel() {
+    Path dir = DefaultModels.ensureImported(DefaultModel.ALL_MINILM_L6_V2).directory();
+    try (LoadedModel model = LoadedModel.load(dir, ONE_THREAD)) {
+      java.util.Random random = new java.util.Random(3);
+      float[] w = new float[3 * 384];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) random.nextGaussian();
+      }
+      var chip =
+          new io.prunegate.model.chip.LinearChip(
+              6,
+              model.manager().create(w, new ai.djl.ndarray.types.Shape(3, 384)),
+              model.manager().create(new float[] {0.1f, 0f, -0.1f}));
+      var criterion =
+          new OutputCriterion.ChipJensenShannon(chip, io.prunegate.model.runtime.Pooling.MEAN);
+      List<TokenBatch> batches = List.of(model.tokenize(SENTENCES));
+      RemovalOrder[] orders = new RemovalOrder[2];
+      for (FinerCutOptions.Evaluation mode : FinerCutOptions.Evaluation.values()) {
+        orders[mode.ordinal()] =
+            new GreedyRemoval(
+                    model.transformer(),
+                    model.manager(),
+                    batches,
+                    criterion,
+                    FinerCutOptions.defaults().withSearchRatio(0.25).withEvaluation(mode))
+                .run(ProgressListener.NONE);
+      }
+      assertEquals(orders[1].sequence(), orders[0].sequence());
+      assertEquals("chip-js", orders[0].criterion());
+      for (var e : orders[0].steps().get(0).candidates().entrySet()) {
+        assertEquals(orders[1].steps().get(0).candidates().get(e.getKey()), e.getValue(), 1e-6);
+        assertTrue(e.getValue() >= 0 && e.getValue() <= Math.log(2), e.toString());
+      }
+      // The reference against itself: a candidate set with nothing removed diverges by 0.
+      try (NDManager m = model.newBatchManager()) {
+        var out = Forward.run(model.transformer(), m, batches.get(0), ForwardOptions.full(6));
+        var state = new io.prunegate.model.runtime.HiddenState(out.residual(), out.context());
+        var ref = criterion.prepare(model.transformer(), m, state);
+        assertEquals(0.0, criterion.divergenceSum(ref, ref), 1e-15);
+      }
+    }
+  }
+
+  @Test
   void commandWritesLoadableBundlesThatRunLikeTheMaskedModel(@TempDir Path tmp) throws Exception {
     Path dir = DefaultModels.ensureImported(DefaultModel.ALL_MINILM_L6_V2).directory();
     Path text = tmp.resolve("calibration.txt");
