@@ -144,9 +144,9 @@ public final class FinerCut {
       Path outputDir,
       ProgressListener progress) {
     for (double r : ratios) {
-      if (r <= 0 || r > options.searchRatio() + 1e-12) {
+      if (r < 0 || r > options.searchRatio() + 1e-12) {
         throw new IllegalArgumentException(
-            "ratio " + r + " is outside (0, search ratio " + options.searchRatio() + "]");
+            "ratio " + r + " is outside [0, search ratio " + options.searchRatio() + "]");
       }
     }
     try (LoadedModel model = LoadedModel.load(modelDir, runtime)) {

@@ -61,12 +61,12 @@ class FinerCutEncoderTest {
                     model.manager(),
                     batches,
                     new OutputCriterion.FinalHiddenAngle(),
-                    FinerCutOptions.defaults().withSearchRatio(0.5).withEvaluation(mode))
+                    FinerCutOptions.defaults().withSearchRatio(0.25).withEvaluation(mode))
                 .run(ProgressListener.NONE);
       }
       RemovalOrder cached = orders[0];
       RemovalOrder naive = orders[1];
-      assertEquals(6, cached.steps().size());
+      assertEquals(3, cached.steps().size());
       assertEquals(naive.sequence(), cached.sequence());
       for (int i = 0; i < cached.steps().size(); i++) {
         for (var e : cached.steps().get(i).candidates().entrySet()) {
@@ -105,7 +105,7 @@ class FinerCutEncoderTest {
                     model.manager(),
                     batches,
                     criterion,
-                    FinerCutOptions.defaults().withSearchRatio(0.25).withEvaluation(mode))
+                    FinerCutOptions.defaults().withSearchRatio(0.125).withEvaluation(mode))
                 .run(ProgressListener.NONE);
       }
       assertEquals(orders[1].sequence(), orders[0].sequence());
