@@ -65,21 +65,47 @@ public final class LoraAdapters {
 
   /** The weights with every adapter merged in (new weight arrays in the weights' managers). */
   public static TransformerWeights merge(TransformerWeights weights) {
+    return merge(weights, null);
+  }
+
+  /**
+   * The weights with every adapter merged in; the merged arrays are moved to {@code target} when it
+   * is not null, so that the source model's manager does not grow.
+   */
+  public static TransformerWeights merge(TransformerWeights weights, NDManager target) {
     List<LayerWeights> layers = new ArrayList<>();
     for (LayerWeights l : weights.layers()) {
       AttentionBlock a = l.attention();
       if (a != null) {
-        a = new AttentionBlock(a.q().merged(), a.k().merged(), a.v().merged(), a.o().merged());
+        a =
+            new AttentionBlock(
+                merged(a.q(), target),
+                merged(a.k(), target),
+                merged(a.v(), target),
+                merged(a.o(), target));
       }
       FeedForwardBlock f = l.ffn();
       if (f != null) {
         f =
             new FeedForwardBlock(
-                f.gate() == null ? null : f.gate().merged(), f.up().merged(), f.down().merged());
+                f.gate() == null ? null : merged(f.gate(), target),
+                merged(f.up(), target),
+                merged(f.down(), target));
       }
       layers.add(l.withAttention(a).withFfn(f));
     }
     return weights.withLayers(layers);
+  }
+
+  private static Projection merged(Projection p, NDManager target) {
+    if (p.lora() == null) {
+      return p;
+    }
+    Projection m = p.merged();
+    if (target != null) {
+      m.weight().attach(target);
+    }
+    return m;
   }
 
   /** Number of adapter parameters (the LoRA budget). */
