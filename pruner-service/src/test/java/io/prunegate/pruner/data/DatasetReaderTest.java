@@ -1,0 +1,169 @@
+package io.prunegate.pruner.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetReaderTest {
+
+  @TempDir Path dir;
+
+  private Path write(String name, String content) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content);
+    return p;
+  }
+
+  @Test
+  void readsTsvWithInferredColumnsAndIntegerIds() throws Exception {
+    Path f = write("sst.tsv", "sentence\tlabel\ngood film \t1\nbad film \t0\nfine\t1\n");
+    LabelledDataset d = DatasetReader.read(f, DatasetColumns.infer());
+    assertEquals(List.of("0", "1"), d.labelNames());
+    assertEquals(List.of("good film ", "bad film ", "fine"), d.texts());
+    assertEquals(List.of(1, 0, 1), d.labels());
+    assertEquals("sst.tsv", d.name());
+  }
+
+  @Test
+  void readsCsvWithQuotesAndNamedColumns() throws Exception {
+    Path f =
+        write(
+            "tickets.csv",
+            "id,body,topic\n1,\"Refund, please\",billing\n2,\"He said \"\"hi\"\"\nthen left\",other\n"
+                + "3,plain,billing\n");
+    LabelledDataset d = DatasetReader.read(f, new DatasetColumns("body", "topic"));
+    assertEquals(List.of("billing", "other"), d.labelNames());
+    assertEquals("Refund, please", d.texts().get(0));
+    assertEquals("He said \"hi\"\nthen left", d.texts().get(1));
+    assertEquals(List.of(0, 1, 0), d.labels());
+  }
+
+  @Test
+  void readsJsonlWithLabelNamesInAlphabeticalOrder() throws Exception {
+    Path f =
+        write(
+            "emo.jsonl",
+            "{\"text\": \"i am glad\", \"label\": \"joy\"}\n\n"
+                + "{\"text\": \"so sad\", \"label\": \"sadness\"}\n"
+                + "{\"text\": \"grr\", \"label\": \"anger\"}\n");
+    LabelledDataset d = DatasetReader.read(f, DatasetColumns.infer());
+    assertEquals(List.of("anger", "joy", "sadness"), d.labelNames());
+    assertEquals(List.of(1, 2, 0), d.labels());
+  }
+
+  @Test
+  void infersTheOtherColumnOfTwo() throws Exception {
+    Path f = write("spam.tsv", "Label\tSMS\nham\thello there\nspam\tWIN now\n");
+    LabelledDataset d = DatasetReader.read(f, DatasetColumns.infer());
+    assertEquals(List.of("hello there", "WIN now"), d.texts());
+    assertEquals(List.of("ham", "spam"), d.labelNames());
+    Path g = write("odd.tsv", "words\tlabel\nhello\ta\n");
+    assertEquals(List.of("hello"), DatasetReader.read(g, DatasetColumns.infer()).texts());
+  }
+
+  @Test
+  void clearErrors() throws Exception {
+    var empty =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DatasetReader.read(write("empty.tsv", "\n \n"), DatasetColumns.infer()));
+    assertTrue(empty.getMessage().contains("empty.tsv") && empty.getMessage().contains("empty"));
+    var headerOnly =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DatasetReader.read(write("h.tsv", "text\tlabel\n"), DatasetColumns.infer()));
+    assertTrue(headerOnly.getMessage().contains("no rows"), headerOnly.getMessage());
+    var missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DatasetReader.read(
+                    write("m.tsv", "text\tlabel\na\tb\n"), new DatasetColumns("text", "topic")));
+    assertTrue(
+        missing.getMessage().contains("m.tsv") && missing.getMessage().contains("'topic'"),
+        missing.getMessage());
+    var unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DatasetReader.read(write("u.tsv", "a\tb\tc\nx\ty\tz\n"), DatasetColumns.infer()));
+    assertTrue(unknown.getMessage().contains("cannot tell"), unknown.getMessage());
+    var ragged =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DatasetReader.read(
+                    write("r.tsv", "text\tlabel\nok\t1\nbroken\n"), DatasetColumns.infer()));
+    assertTrue(ragged.getMessage().contains("line 3"), ragged.getMessage());
+    var badJson =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DatasetReader.read(
+                    write("b.jsonl", "{\"text\":\"a\",\"label\":1}\n{oops\n"),
+                    DatasetColumns.infer()));
+    assertTrue(badJson.getMessage().contains("b.jsonl line 2"), badJson.getMessage());
+  }
+
+  @Test
+  void labelOnlyInValidationIsAnError() throws Exception {
+    Path train = write("train.tsv", "text\tlabel\na\tx\nb\ty\n");
+    Path val = write("validation.tsv", "text\tlabel\nc\tx\nd\tz\n");
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DatasetReader.splits(
+                    train, Optional.of(val), Optional.empty(), DatasetColumns.infer(), 0.2, 1));
+    assertTrue(
+        e.getMessage().contains("validation.tsv line 3")
+            && e.getMessage().contains("'z'")
+            && e.getMessage().contains("train.tsv"),
+        e.getMessage());
+  }
+
+  @Test
+  void validationFileSharesTrainingLabelOrder() throws Exception {
+    Path train = write("train.tsv", "text\tlabel\na\tb\nb\tc\nc\ta\n");
+    Path val = write("validation.tsv", "text\tlabel\nd\tc\n");
+    DatasetSplits s =
+        DatasetReader.splits(
+            train, Optional.of(val), Optional.of(val), DatasetColumns.infer(), 0.2, 1);
+    assertEquals(List.of("a", "b", "c"), s.validation().labelNames());
+    assertEquals(List.of(2), s.validation().labels());
+    assertTrue(s.test().isPresent());
+  }
+
+  @Test
+  void stratifiedSplitWhenNoValidationFile() throws Exception {
+    StringBuilder sb = new StringBuilder("text\tlabel\n");
+    for (int i = 0; i < 100; i++) {
+      sb.append("text ").append(i).append('\t').append(i < 80 ? "neg" : "pos").append('\n');
+    }
+    Path train = write("train.tsv", sb.toString());
+    DatasetSplits s =
+        DatasetReader.splits(
+            train, Optional.empty(), Optional.empty(), DatasetColumns.infer(), 0.2, 7);
+    assertEquals(80, s.train().size());
+    assertEquals(20, s.validation().size());
+    assertArrayEquals(new int[] {16, 4}, s.validation().classCounts());
+    Set<String> all = new HashSet<>(s.train().texts());
+    all.addAll(s.validation().texts());
+    assertEquals(100, all.size());
+    DatasetSplits again =
+        DatasetReader.splits(
+            train, Optional.empty(), Optional.empty(), DatasetColumns.infer(), 0.2, 7);
+    assertEquals(s.validation().texts(), again.validation().texts());
+    LabelledDataset sample = s.train().sample(40, 3);
+    assertArrayEquals(new int[] {32, 8}, sample.classCounts());
+  }
+}
