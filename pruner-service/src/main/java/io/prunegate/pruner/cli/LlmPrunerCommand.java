@@ -6,6 +6,9 @@ import io.prunegate.model.runtime.LoadedModel;
 import io.prunegate.model.runtime.Pooling;
 import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.pruner.data.CalibrationText;
+import io.prunegate.pruner.data.DatasetColumns;
+import io.prunegate.pruner.data.DatasetReader;
+import io.prunegate.pruner.data.DatasetSplits;
 import io.prunegate.pruner.llmpruner.GroupAggregation;
 import io.prunegate.pruner.llmpruner.ImportanceEstimator;
 import io.prunegate.pruner.llmpruner.LlmPrunerBundle;
@@ -29,8 +32,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code prune llm-pruner}: structured width pruning with Taylor importance and LoRA recovery.
- * Decoders use the next-token loss on a text file; encoders the task loss of a last-layer chip on
- * a labelled TSV. Writes a variant bundle.
+ * Decoders use the next-token loss on a text file; encoders the task loss of a last-layer chip on a
+ * labelled TSV. Writes a variant bundle.
  */
 @Command(
     name = "llm-pruner",
@@ -108,10 +111,12 @@ public final class LlmPrunerCommand implements Callable<Integer> {
       description = "Decoders: held-out sequences scoring the variant (default: 20).")
   int evaluationSequences;
 
-  @Option(names = "--train", description = "Encoders: training TSV (text<TAB>label, header).")
+  @Option(
+      names = "--train",
+      description = "Encoders: training file (TSV/CSV with a header, or JSONL; text and label).")
   Path train;
 
-  @Option(names = "--validation", description = "Encoders: validation TSV for accuracy.")
+  @Option(names = "--validation", description = "Encoders: validation file for accuracy.")
   Path validation;
 
   @Option(
@@ -205,18 +210,25 @@ public final class LlmPrunerCommand implements Callable<Integer> {
     RuntimeOptions runtime = new RuntimeOptions(device, threads, 1);
     PruningTask task = task(dir, runtime);
     ConsoleProgressBar bar = new ConsoleProgressBar(out, "llm-pruner");
-    try (LlmPrunerSession s = LlmPrunerSession.open(dir, task, options, runtime, bar.slice(0, 0.2));
+    try (LlmPrunerSession s =
+            LlmPrunerSession.open(dir, task, options, runtime, bar.slice(0, 0.2));
         PrunedVariant v = s.prune(ratio, !noRecovery, bar.slice(0.2, 0.95))) {
       BundleManifest m = LlmPrunerBundle.write(s, v, output);
       var c = v.parameters();
       out.printf(
           "%nllm-pruner %s: pruned layers %d -> %d parameters (%.1f%% removed), backbone %d -> %d%n",
-          m.variant(), c.prunedLayersBefore(), c.prunedLayersAfter(),
-          100 * c.prunedLayersRemoved(), c.before(), c.after());
+          m.variant(),
+          c.prunedLayersBefore(),
+          c.prunedLayersAfter(),
+          100 * c.prunedLayersRemoved(),
+          c.before(),
+          c.after());
       String what = text != null ? "LM loss" : "accuracy";
       out.printf(
           "%s: dense %.4f, pruned %.4f%s; importance %.1f s%s%n",
-          what, s.denseScore(), v.scoreWithoutRecovery(),
+          what,
+          s.denseScore(),
+          v.scoreWithoutRecovery(),
           Double.isNaN(v.scoreWithRecovery())
               ? ""
               : String.format(", after LoRA %.4f", v.scoreWithRecovery()),
@@ -257,16 +269,12 @@ public final class LlmPrunerCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "give --text (decoders) or --train and --validation (encoders)");
     }
-    TaskData tr = TaskData.readTsv(train);
-    TaskData va = TaskData.readTsv(validation);
-    if (!tr.labelNames().equals(va.labelNames())) {
-      throw new ParameterException(
-          spec.commandLine(),
-          validation + ": labels " + va.labelNames() + " differ from " + train + "'s "
-              + tr.labelNames());
-    }
-    return new PruningTask.Classification(
-        tr.head(maxTrain), va, train.getFileName().toString());
+    DatasetSplits splits =
+        DatasetReader.splits(
+            train, Optional.of(validation), Optional.empty(), DatasetColumns.infer(), 0.1, 42L);
+    TaskData tr = TaskData.of(splits.train());
+    TaskData va = TaskData.of(splits.validation());
+    return new PruningTask.Classification(tr.head(maxTrain), va, train.getFileName().toString());
   }
 
   private static CalibrationText part(CalibrationText all, List<long[]> seqs) {

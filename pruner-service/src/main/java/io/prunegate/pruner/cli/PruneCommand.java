@@ -11,5 +11,5 @@ import picocli.CommandLine.Command;
     name = "prune",
     mixinStandardHelpOptions = true,
     description = "Compress a model for a task and write variant bundles.",
-    subcommands = {ChipCommand.class})
+    subcommands = {ChipCommand.class, LlmPrunerCommand.class})
 public final class PruneCommand {}

@@ -227,7 +227,19 @@ public final class LlmPrunerSession implements AutoCloseable {
       double before;
       double throughput = Double.NaN;
       PruningTask.Classification cls = task instanceof PruningTask.Classification c ? c : null;
-      if (cls != null) {
+      boolean keepsAll = plan.layers().stream().allMatch(p -> keepsAll(p, model.config()));
+      if (keepsAll) {
+        // nothing removed (ratio 0: the dense model given the LoRA budget): reuse the dense scores
+        before = denseScore;
+        throughput = denseThroughput;
+        if (cls != null) {
+          NDArray w = denseChip.weight().duplicate();
+          NDArray b = denseChip.bias().duplicate();
+          w.attach(vm);
+          b.attach(vm);
+          chip = new LinearChip(denseChip.depth(), w, b);
+        }
+      } else if (cls != null) {
         float[][] x =
             PooledFeatures.of(
                 pruned, vm, trainBatches, options.pooling(), progress.slice(0.2, 0.35));
@@ -348,6 +360,11 @@ public final class LlmPrunerSession implements AutoCloseable {
       vm.close();
       throw e;
     }
+  }
+
+  private static boolean keepsAll(LayerPlan p, io.prunegate.model.config.ModelConfig config) {
+    var s = config.layer(p.layer());
+    return p.keptKvGroups().length == s.kvHeads() && p.keptFfnChannels().length == s.ffnWidth();
   }
 
   private int[] trainLabels() {

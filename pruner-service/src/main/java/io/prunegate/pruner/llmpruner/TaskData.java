@@ -1,11 +1,6 @@
 package io.prunegate.pruner.llmpruner;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import io.prunegate.pruner.data.LabelledDataset;
 import java.util.List;
 
 /**
@@ -31,36 +26,9 @@ public record TaskData(List<String> texts, int[] labels, List<String> labelNames
     }
   }
 
-  /**
-   * Reads a TSV file with a header whose first column is the text and second the label (SST-2's
-   * {@code sentence<TAB>label}); labels are names, numbered in sorted order.
-   */
-  public static TaskData readTsv(Path file) {
-    List<String> texts = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      if (lines.size() < 2) {
-        throw new IllegalArgumentException(file + ": no examples after the header");
-      }
-      for (int i = 1; i < lines.size(); i++) {
-        String line = lines.get(i);
-        if (line.isBlank()) {
-          continue;
-        }
-        int tab = line.lastIndexOf('\t');
-        if (tab < 0) {
-          throw new IllegalArgumentException(file + ":" + (i + 1) + ": no tab-separated label");
-        }
-        texts.add(line.substring(0, tab).strip());
-        names.add(line.substring(tab + 1).strip());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-    List<String> labelNames = names.stream().distinct().sorted().toList();
-    int[] labels = names.stream().mapToInt(labelNames::indexOf).toArray();
-    return new TaskData(texts, labels, labelNames);
+  /** The texts and labels of a dataset read by {@link io.prunegate.pruner.data.DatasetReader}. */
+  public static TaskData of(LabelledDataset d) {
+    return new TaskData(d.texts(), d.labelArray(), d.labelNames());
   }
 
   @Override
