@@ -3,6 +3,7 @@ package io.prunegate.standalone;
 import io.prunegate.model.cli.BenchCommand;
 import io.prunegate.model.cli.EngineCommand;
 import io.prunegate.model.cli.ImportCommand;
+import io.prunegate.pruner.service.PrunerMain;
 import io.prunegate.registry.cli.RegistryMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +29,9 @@ public final class PruneGateCli implements Runnable {
     CommandLine registry = RegistryMain.commandLine(System.getenv());
     registry.getCommandSpec().name("registry");
     cli.addSubcommand(registry);
+    CommandLine pruner = PrunerMain.commandLine(System.getenv());
+    pruner.getCommandSpec().name("pruner");
+    cli.addSubcommand(pruner);
     System.exit(cli.execute(args));
   }
 }

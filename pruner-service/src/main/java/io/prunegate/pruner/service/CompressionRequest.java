@@ -1,0 +1,52 @@
+package io.prunegate.pruner.service;
+
+import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.pruner.data.DatasetSplits;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a {@link CompressionMethod} gets for one policy entry.
+ *
+ * @param spec the policy entry (method name and parameters)
+ * @param model the parent's registry model name
+ * @param parentVersion the parent's registry version
+ * @param modelDir the parent's files (a Hugging Face directory, possibly with chips), read-only
+ * @param data the labelled splits of the policy
+ * @param calibration the policy's calibration text file, if it names one
+ * @param outputDir an empty directory of this entry's own; write each candidate bundle in a
+ *     sub-directory
+ * @param runtime device and engine threads
+ * @param seed seed for anything random (the policy's data seed)
+ */
+public record CompressionRequest(
+    MethodSpec spec,
+    String model,
+    int parentVersion,
+    Path modelDir,
+    DatasetSplits data,
+    Optional<Path> calibration,
+    Path outputDir,
+    RuntimeOptions runtime,
+    long seed) {
+
+  public CompressionRequest {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(modelDir, "modelDir");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(calibration, "calibration");
+    Objects.requireNonNull(outputDir, "outputDir");
+    Objects.requireNonNull(runtime, "runtime");
+  }
+
+  /** The calibration file, or a {@link PolicyException} saying the method needs one. */
+  public Path requireCalibration() {
+    return calibration.orElseThrow(
+        () ->
+            new PolicyException(
+                "calibration",
+                "method '" + spec.method() + "' needs calibration text; none is given"));
+  }
+}
