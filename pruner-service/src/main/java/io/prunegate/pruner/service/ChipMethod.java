@@ -2,6 +2,7 @@ package io.prunegate.pruner.service;
 
 import io.prunegate.model.runtime.Pooling;
 import io.prunegate.pruner.chip.ChipKind;
+import io.prunegate.pruner.chip.ChipTrainer;
 import io.prunegate.pruner.chip.ChipTuner;
 import io.prunegate.pruner.chip.ChipTuningOptions;
 import io.prunegate.pruner.chip.ChipTuningResult;
@@ -106,7 +107,7 @@ public final class ChipMethod implements CompressionMethod {
     ChipTuningResult result;
     try {
       result =
-          new ChipTuner(options)
+          new ChipTuner(options, ChipTrainer.Settings.defaults(), request.latencyIterations())
               .tune(request.modelDir(), request.data(), request.outputDir(), progress);
     } catch (IllegalArgumentException e) {
       if (options.selection() instanceof LayerSelection.Fixed && e.getMessage().contains("layer")) {

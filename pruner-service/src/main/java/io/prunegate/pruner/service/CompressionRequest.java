@@ -19,6 +19,8 @@ import java.util.Optional;
  *     sub-directory
  * @param runtime device and engine threads
  * @param seed seed for anything random (the policy's data seed)
+ * @param latencyIterations timed calls per latency figure, for methods that measure latency for
+ *     their own manifests or reports (the service's configuration)
  */
 public record CompressionRequest(
     MethodSpec spec,
@@ -29,7 +31,8 @@ public record CompressionRequest(
     Optional<Path> calibration,
     Path outputDir,
     RuntimeOptions runtime,
-    long seed) {
+    long seed,
+    int latencyIterations) {
 
   public CompressionRequest {
     Objects.requireNonNull(spec, "spec");

@@ -90,7 +90,10 @@ final class JobRunner {
                   + " attempts that did not end (worker crashed or lost its lease each time)",
               t0);
         }
-        deleteRecursively(jobDir);
+        // candidates of completed methods survive a crash (see CandidateCheckpoint); the rest is
+        // redone
+        deleteRecursively(jobDir.resolve("data"));
+        deleteRecursively(jobDir.resolve("report"));
         Files.createDirectories(jobDir);
         CompressionPolicy policy = CompressionJobs.policyOf(job);
         List<CompressionMethod> chosen = methods.validate(policy);
@@ -122,24 +125,39 @@ final class JobRunner {
           ProgressListener slice =
               prefixed(lease.slice(0.06 + i * span, 0.06 + (i + 1) * span), spec.label());
           Path out = jobDir.resolve("candidates").resolve(spec.label());
-          Files.createDirectories(out);
-          CompressionRequest request =
-              new CompressionRequest(
-                  spec,
-                  job.model(),
-                  job.version(),
-                  parent.directory(),
-                  data,
-                  calibration,
-                  out,
-                  config.runtime(),
-                  policy.data().seed());
-          List<Candidate> candidates = impls.get(i).compress(request, slice);
+          Optional<List<Candidate>> done = CandidateCheckpoint.read(out, spec.method());
+          List<Candidate> candidates;
+          if (done.isPresent()) {
+            candidates = done.get();
+            LOG.info(
+                "job {}: reusing the {} candidates {} built before the restart",
+                job.id(),
+                spec.label(),
+                candidates.stream().map(Candidate::role).toList());
+            slice.update(1, "reused " + candidates.size() + " candidates built before");
+          } else {
+            deleteRecursively(out);
+            Files.createDirectories(out);
+            CompressionRequest request =
+                new CompressionRequest(
+                    spec,
+                    job.model(),
+                    job.version(),
+                    parent.directory(),
+                    data,
+                    calibration,
+                    out,
+                    config.runtime(),
+                    policy.data().seed(),
+                    config.latencyIterations());
+            candidates = impls.get(i).compress(request, slice);
+            CandidateCheckpoint.write(out, spec.method(), candidates);
+          }
           if (candidates.isEmpty()) {
             throw new IllegalStateException("produced no candidate");
           }
           for (Candidate c : candidates) {
-            if (spec == specs.get(0) && spec.field().equals("baseline") && !c.baseline()) {
+            if (spec.field().equals("baseline") && !c.baseline()) {
               continue;
             }
             produced.add(new Produced(spec, c, spec.label() + "-" + c.role()));

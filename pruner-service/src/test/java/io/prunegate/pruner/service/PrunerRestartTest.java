@@ -47,7 +47,7 @@ class PrunerRestartTest {
               Map.entry("PRUNEGATE_PRUNER_POLL_INTERVAL", "500ms"),
               Map.entry("PRUNEGATE_THREADS", "2"),
               Map.entry("PRUNEGATE_INTEROP_THREADS", "1"),
-              Map.entry("PRUNEGATE_PRUNER_LATENCY_ITERATIONS", "5"));
+              Map.entry("PRUNEGATE_PRUNER_LATENCY_ITERATIONS", "3"));
       Job job;
       try (PrunerProcess pruner = new PrunerProcess(env, dir.resolve("pruner.log"))) {
         pruner.start();

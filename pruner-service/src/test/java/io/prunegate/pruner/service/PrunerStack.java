@@ -101,7 +101,7 @@ final class PrunerStack implements AutoCloseable {
         .withPolicy(policy)
         .withWorker("worker-" + name, 1)
         .withTiming(Duration.ofSeconds(6), Duration.ofMillis(500))
-        .withRuntime(new RuntimeOptions("cpu", 2, 1), 5);
+        .withRuntime(new RuntimeOptions("cpu", 2, 1), 3);
   }
 
   /** The real all-MiniLM-L6-v2 directory (imported from its Maven jar once). */
