@@ -64,6 +64,37 @@ public final class ChipBundleWriter {
     return config;
   }
 
+  /**
+   * Writes a single-chip bundle truncated after {@code depth}, taking the chip from a chip set
+   * written earlier (the {@code all-chips} directory of a run): another layer without retraining.
+   * The manifest is left to the caller.
+   */
+  public static void truncatedFrom(
+      Path modelDir,
+      Path chipsDir,
+      int depth,
+      Path dir,
+      io.prunegate.model.runtime.RuntimeOptions o) {
+    try (LoadedModel model = LoadedModel.load(modelDir, o);
+        NDManager m = model.newBatchManager()) {
+      ChipSet all = ChipSet.read(chipsDir, m);
+      Chip chip =
+          all.at(depth)
+              .orElseThrow(
+                  () -> new IllegalArgumentException(chipsDir + ": no chip at depth " + depth));
+      TransformerWeights w = model.transformer().weights();
+      try {
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + dir, e);
+      }
+      model.save(
+          dir, model.config().truncatedTo(depth), w.withLayers(w.layers().subList(0, depth)));
+      ChipSet.single(chip, all.pooling(), all.labels()).write(dir);
+    }
+  }
+
   /** Writes the manifest (with every file's sha256) into {@code dir}. */
   public static BundleManifest finish(Path dir, BundleManifest manifest) {
     return VariantBundle.writeManifest(dir, manifest);

@@ -39,9 +39,9 @@ public final class ChipTrainer {
       int maxEpochs,
       int patience) {
 
-    /** Hidden 256, lr 1e-3, weight decay 0.01, batches of 64, at most 30 epochs, patience 4. */
+    /** Hidden 256, lr 1e-3, weight decay 0.01, batches of 64, at most 30 epochs, patience 3. */
     public static Settings defaults() {
-      return new Settings(256, 1e-3, 0.01, 64, 30, 4);
+      return new Settings(256, 1e-3, 0.01, 64, 30, 3);
     }
   }
 

@@ -163,15 +163,23 @@ public final class ChipCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Path modelDir = DefaultModels.resolve(model);
-    DatasetSplits data =
-        DatasetReader.splits(
-            train,
-            Optional.ofNullable(validation),
-            Optional.ofNullable(test),
-            new DatasetColumns(textColumn, labelColumn),
-            validationFraction,
-            seed);
+    Path modelDir;
+    DatasetSplits data;
+    try {
+      modelDir = DefaultModels.resolve(model);
+      data =
+          DatasetReader.splits(
+              train,
+              Optional.ofNullable(validation),
+              Optional.ofNullable(test),
+              new DatasetColumns(textColumn, labelColumn),
+              validationFraction,
+              seed);
+    } catch (IllegalArgumentException e) {
+      // Bad input is the user's to fix: the message names the file, no stack trace.
+      spec.commandLine().getErr().println("prune chip: " + e.getMessage());
+      return 1;
+    }
     out.printf(
         "data: %d train, %d validation%s examples, %d classes %s%n",
         data.train().size(),

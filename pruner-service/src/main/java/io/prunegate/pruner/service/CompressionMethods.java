@@ -27,10 +27,12 @@ public final class CompressionMethods {
     this.names = List.copyOf(m.keySet());
   }
 
-  /** The methods shipped in this build: chip-tuning (FinerCut and LLM-Pruner plug in here). */
+  /** The methods shipped in this build: chip-tuning, FinerCut and LLM-Pruner. */
   public static CompressionMethods builtin() {
     List<CompressionMethod> methods = new ArrayList<>();
     methods.add(new ChipMethod());
+    methods.add(new io.prunegate.pruner.finercut.FinerCutMethod());
+    methods.add(new io.prunegate.pruner.llmpruner.LlmPrunerMethod());
     return new CompressionMethods(methods);
   }
 

@@ -3,6 +3,7 @@ package io.prunegate.pruner.chip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -20,7 +21,9 @@ import io.prunegate.model.runtime.TokenBatch;
 import io.prunegate.model.safetensors.SafetensorsFile;
 import io.prunegate.pruner.data.BuiltinDatasets;
 import io.prunegate.pruner.data.DatasetSplits;
+import io.prunegate.pruner.data.LabelledDataset;
 import io.prunegate.pruner.evaluation.VariantEvaluation;
+import io.prunegate.pruner.evaluation.VariantEvaluator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,6 +165,21 @@ class ChipTunerTest {
       assertEquals(mean, v.meanExitLayer(), 1e-9);
       assertTrue(mean <= chips.maxDepth());
     }
+  }
+
+  @Test
+  void evaluatorMatchesTheReportedFiguresAndRejectsForeignLabels() {
+    VariantEvaluator evaluator = new VariantEvaluator(CPU, 0);
+    VariantEvaluation v = evaluator.evaluate(result.truncatedBundle(), data.test().orElseThrow());
+    assertEquals(result.evaluations().get("truncated").accuracy(), v.accuracy(), 1e-12);
+    assertTrue(Double.isNaN(v.meanExitLayer()));
+    LabelledDataset foreign =
+        new LabelledDataset("foreign.tsv", List.of("hi"), List.of(0), List.of("spam"));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> evaluator.evaluate(result.truncatedBundle(), foreign));
+    assertTrue(e.getMessage().contains("foreign.tsv") && e.getMessage().contains("'spam'"));
   }
 
   @Test

@@ -216,7 +216,7 @@ class CompressionPolicyTest {
         "{\"method\": \"chip\", \"max_train_examples\": 1}");
     assertMethodError(
         "methods[0].method",
-        "method 'magic' is not available in this pruner (available: chip)",
+        "method 'magic' is not available in this pruner (available: chip, finercut, llm-pruner)",
         "{\"method\": \"magic\"}");
   }
 

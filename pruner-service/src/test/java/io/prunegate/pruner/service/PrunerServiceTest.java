@@ -125,7 +125,7 @@ class PrunerServiceTest {
         client,
         unknownMethod,
         "reading the policy: policy field 'methods[0].method': method 'magic' is not available"
-            + " in this pruner (available: chip)");
+            + " in this pruner (available: chip, finercut, llm-pruner)");
     assertFailed(
         client,
         missingFile,

@@ -1,0 +1,94 @@
+package io.prunegate.pruner.chip;
+
+import io.prunegate.model.classify.TextClassifier;
+import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.model.runtime.TokenBatch;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Throughput of chip variants against the full-depth model on the same batches: every batch is
+ * classified by every variant in turn (rotating the order so no variant always runs first), and the
+ * ratio of total times full / variant is the throughput ratio. Tokenization is done once up front:
+ * the variants share the tokenizer, and the ratio is about the model.
+ */
+public final class ChipSpeedBenchmark {
+
+  /** Throughput ratios against {@code full} and the total seconds per variant. */
+  public record Result(Map<String, Double> ratios, Map<String, Double> seconds, int batches) {}
+
+  private ChipSpeedBenchmark() {}
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param bundles variant bundles by name; must contain {@code full}
+   * @param texts texts cut into batches of {@code batchSize}
+   * @param warmup batches run before timing
+   */
+  public static Result run(
+      Map<String, Path> bundles,
+      List<String> texts,
+      int batchSize,
+      int warmup,
+      RuntimeOptions runtime,
+      PrintStream out) {
+    if (!bundles.containsKey("full")) {
+      throw new IllegalArgumentException("the benchmark needs a 'full' bundle");
+    }
+    List<String> names = new ArrayList<>(bundles.keySet());
+    List<TextClassifier> classifiers = new ArrayList<>();
+    try {
+      for (String n : names) {
+        classifiers.add(TextClassifier.load(bundles.get(n), runtime));
+      }
+      List<TokenBatch> batches = new ArrayList<>();
+      for (int i = 0; i + batchSize <= texts.size(); i += batchSize) {
+        batches.add(classifiers.get(0).model().tokenize(texts.subList(i, i + batchSize)));
+      }
+      long[] nanos = new long[names.size()];
+      for (int b = 0; b < batches.size(); b++) {
+        for (int k = 0; k < names.size(); k++) {
+          int v = (b + k) % names.size();
+          long t0 = System.nanoTime();
+          classifiers.get(v).classify(batches.get(b), true);
+          long dt = System.nanoTime() - t0;
+          if (b >= warmup) {
+            nanos[v] += dt;
+          }
+        }
+      }
+      Map<String, Double> seconds = new LinkedHashMap<>();
+      Map<String, Double> ratios = new LinkedHashMap<>();
+      double full = nanos[names.indexOf("full")];
+      int timed = batches.size() - warmup;
+      for (int v = 0; v < names.size(); v++) {
+        seconds.put(names.get(v), nanos[v] / 1e9);
+        ratios.put(names.get(v), full / nanos[v]);
+        out.printf(
+            "%-12s %7.2f s for %d batches of %d  %8.1f examples/s  throughput ratio vs full %.2f%n",
+            names.get(v),
+            nanos[v] / 1e9,
+            timed,
+            batchSize,
+            (double) timed * batchSize / (nanos[v] / 1e9),
+            full / nanos[v]);
+      }
+      return new Result(ratios, seconds, timed);
+    } finally {
+      for (TextClassifier c : classifiers) {
+        c.close();
+      }
+    }
+  }
+
+  /** Depths of the chips of a bundle (for printing). */
+  static String describe(TextClassifier c) {
+    return Arrays.toString(c.chips().chips().stream().mapToInt(x -> x.depth()).toArray());
+  }
+}

@@ -1,0 +1,201 @@
+package io.prunegate.pruner.finercut;
+
+import io.prunegate.model.config.ModelFamily;
+import io.prunegate.model.runtime.LoadedModel;
+import io.prunegate.model.runtime.Pooling;
+import io.prunegate.pruner.chip.ChipKind;
+import io.prunegate.pruner.data.CalibrationText;
+import io.prunegate.pruner.data.LabelledDataset;
+import io.prunegate.pruner.progress.ProgressListener;
+import io.prunegate.pruner.service.Candidate;
+import io.prunegate.pruner.service.CompressionMethod;
+import io.prunegate.pruner.service.CompressionRequest;
+import io.prunegate.pruner.service.MethodSpec;
+import io.prunegate.pruner.service.PolicyException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * FinerCut as a policy method ({@code "method": "finercut"}). Parameters: {@code ratios} (fractions
+ * of all 2L sublayers to remove; default [0.125, 0.25, 0.375]), {@code exclude_layers} (default
+ * none), {@code attention_only} (default false), {@code criterion} ({@code auto}, {@code
+ * next_token_js}, {@code hidden_angle}; default auto), {@code sequences} and {@code tokens} (the
+ * calibration N x T; default by family), {@code head} ({@code linear} or {@code mlp}; default
+ * linear), {@code pooling} ({@code cls}, {@code mean}, {@code last}; default cls for encoders, last
+ * for decoders), {@code max_train_examples} (default 4000), {@code baseline} (default true: also a
+ * {@code r0} candidate, the unpruned backbone with the same chip training). The calibration text is
+ * the policy's file, or else the training split's texts. The removal order is recorded once up to
+ * the largest ratio; each candidate {@code r<percent>} is a prefix of it with a last-layer chip
+ * retrained on the pruned backbone.
+ */
+public final class FinerCutMethod implements CompressionMethod {
+
+  public static final String NAME = "finercut";
+
+  private static final List<String> KNOWN =
+      List.of(
+          "ratios",
+          "exclude_layers",
+          "attention_only",
+          "criterion",
+          "sequences",
+          "tokens",
+          "head",
+          "pooling",
+          "max_train_examples",
+          "baseline");
+
+  /** The parsed parameters of one policy entry. */
+  record Parameters(
+      List<Double> ratios,
+      Set<Integer> excludedLayers,
+      boolean attentionOnly,
+      FinerCut.Criterion criterion,
+      Optional<Integer> sequences,
+      Optional<Integer> tokens,
+      ChipKind head,
+      Optional<Pooling> pooling,
+      int maxTrainExamples,
+      boolean baseline) {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void validate(MethodSpec spec) {
+    parameters(spec);
+  }
+
+  static Parameters parameters(MethodSpec spec) {
+    MethodSpec.Reader r = spec.reader();
+    r.requireOnly(KNOWN);
+    List<Double> ratios = r.numbers("ratios", List.of(0.125, 0.25, 0.375), 1e-9, 1);
+    Set<Integer> excluded = new HashSet<>();
+    for (double d : r.numbers("exclude_layers", List.of(), 0, 10_000)) {
+      if (d != Math.rint(d)) {
+        throw new PolicyException(r.field("exclude_layers"), "layers are integers, was " + d);
+      }
+      excluded.add((int) d);
+    }
+    FinerCut.Criterion criterion;
+    try {
+      criterion =
+          FinerCut.Criterion.valueOf(
+              r.text("criterion").orElse("auto").toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new PolicyException(
+          r.field("criterion"), "must be auto, next_token_js or hidden_angle");
+    }
+    if (criterion == FinerCut.Criterion.CHIP_JS) {
+      throw new PolicyException(
+          r.field("criterion"), "chip_js needs a chip bundle; use it from the CLI (--chips)");
+    }
+    ChipKind head;
+    Optional<Pooling> pooling;
+    try {
+      head = ChipKind.parse(r.text("head").orElse("linear"));
+    } catch (IllegalArgumentException e) {
+      throw new PolicyException(r.field("head"), e.getMessage());
+    }
+    try {
+      pooling = r.text("pooling").map(Pooling::parse);
+    } catch (IllegalArgumentException e) {
+      throw new PolicyException(r.field("pooling"), e.getMessage());
+    }
+    Optional<Integer> sequences = optionalInt(r, "sequences", 1, 100_000);
+    return new Parameters(
+        ratios,
+        Set.copyOf(excluded),
+        r.bool("attention_only", false),
+        criterion,
+        sequences,
+        optionalInt(r, "tokens", 4, 100_000),
+        head,
+        pooling,
+        r.integer("max_train_examples", 4000, 2, 10_000_000),
+        r.bool("baseline", true));
+  }
+
+  private static Optional<Integer> optionalInt(MethodSpec.Reader r, String key, int min, int max) {
+    int v = r.integer(key, Integer.MIN_VALUE, min, max);
+    return v == Integer.MIN_VALUE ? Optional.empty() : Optional.of(v);
+  }
+
+  @Override
+  public List<Candidate> compress(CompressionRequest request, ProgressListener progress)
+      throws Exception {
+    Parameters p = parameters(request.spec());
+    double maxRatio = p.ratios().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    FinerCutOptions options =
+        FinerCutOptions.defaults()
+            .withSearchRatio(maxRatio)
+            .withExcludedLayers(p.excludedLayers())
+            .withAttentionOnly(p.attentionOnly());
+    List<Double> ratios = new ArrayList<>();
+    if (p.baseline()) {
+      ratios.add(0.0);
+    }
+    ratios.addAll(p.ratios());
+    Path calibrationFile =
+        request.calibration().orElse(request.outputDir().resolve("calibration-train-texts.txt"));
+    if (request.calibration().isEmpty()) {
+      Files.write(calibrationFile, request.data().train().texts(), StandardCharsets.UTF_8);
+    }
+    List<Path> bundles = new ArrayList<>();
+    Pooling pooling;
+    try (LoadedModel model = LoadedModel.load(request.modelDir(), request.runtime())) {
+      for (int layer : p.excludedLayers()) {
+        if (layer >= model.config().numLayers()) {
+          throw new PolicyException(
+              request.spec().reader().field("exclude_layers"),
+              "layer "
+                  + layer
+                  + " is beyond the model's "
+                  + model.config().numLayers()
+                  + " layers");
+        }
+      }
+      pooling =
+          p.pooling()
+              .orElse(
+                  model.config().family() == ModelFamily.BERT ? Pooling.CLS : Pooling.LAST_TOKEN);
+      CalibrationText calibration =
+          FinerCut.calibration(model, calibrationFile, p.sequences(), p.tokens());
+      RemovalOrder order =
+          new FinerCut(options, request.runtime())
+              .search(
+                  model,
+                  calibration,
+                  FinerCut.criterion(model, p.criterion(), Optional.empty()),
+                  progress.slice(0, 0.6));
+      for (double r : ratios) {
+        Path dir = request.outputDir().resolve(FinerCutVariant.name(r));
+        FinerCutVariant.write(
+            model, order, r, options, calibration.describe(), Optional.empty(), dir);
+        bundles.add(dir);
+      }
+    }
+    LabelledDataset train = request.data().train().sample(p.maxTrainExamples(), request.seed());
+    PrunedChips chips =
+        new PrunedChips(
+            new PrunedChips.Settings(p.head(), pooling, 32, request.seed()), request.runtime());
+    List<Candidate> out = new ArrayList<>();
+    for (int i = 0; i < ratios.size(); i++) {
+      double from = 0.6 + 0.4 * i / ratios.size();
+      double to = 0.6 + 0.4 * (i + 1) / ratios.size();
+      chips.train(bundles.get(i), train, request.data().validation(), progress.slice(from, to));
+      String role = FinerCutVariant.name(ratios.get(i)).substring("finercut-".length());
+      out.add(new Candidate(role, bundles.get(i), ratios.get(i) == 0));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,132 @@
+package io.prunegate.pruner.llmpruner;
+
+import io.prunegate.model.runtime.Pooling;
+import io.prunegate.pruner.lora.LoraOptions;
+import io.prunegate.pruner.progress.ProgressListener;
+import io.prunegate.pruner.service.Candidate;
+import io.prunegate.pruner.service.CompressionMethod;
+import io.prunegate.pruner.service.CompressionRequest;
+import io.prunegate.pruner.service.MethodSpec;
+import io.prunegate.pruner.service.PolicyException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * LLM-Pruner as a policy method ({@code "method": "llm-pruner"}): importance from the task loss of
+ * a last-layer chip on the policy's training split, one candidate per ratio ({@code r20}, ...),
+ * each recovered with LoRA unless {@code recover} is false. Parameters: {@code ratios} (default
+ * [0.2]), {@code estimator} (element, vector, second; default element), {@code aggregation} (sum,
+ * mean, max; default sum), {@code calibration_samples} (default 256), {@code recover} (default
+ * true), {@code lora_rank} (8), {@code lora_alpha} (16), {@code lora_dropout} (0.05), {@code
+ * lora_learning_rate} (1e-3), {@code epochs} (1), {@code max_train_examples} (2000), {@code
+ * pooling} (cls, mean, last; default mean).
+ */
+public final class LlmPrunerMethod implements CompressionMethod {
+
+  public static final String NAME = "llm-pruner";
+
+  private static final List<String> KNOWN =
+      List.of(
+          "ratios",
+          "estimator",
+          "aggregation",
+          "calibration_samples",
+          "recover",
+          "lora_rank",
+          "lora_alpha",
+          "lora_dropout",
+          "lora_learning_rate",
+          "epochs",
+          "max_train_examples",
+          "pooling");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void validate(MethodSpec spec) {
+    options(spec, 42L);
+    ratios(spec);
+  }
+
+  private static List<Double> ratios(MethodSpec spec) {
+    return spec.reader().numbers("ratios", List.of(0.2), 0.0, 0.95);
+  }
+
+  /** The options the entry describes; errors name the field. */
+  static LlmPrunerOptions options(MethodSpec spec, long seed) {
+    MethodSpec.Reader r = spec.reader();
+    r.requireOnly(KNOWN);
+    LlmPrunerOptions d = LlmPrunerOptions.defaults();
+    ImportanceEstimator estimator =
+        parse(r, "estimator", d.estimator(), ImportanceEstimator::parse);
+    GroupAggregation aggregation =
+        parse(r, "aggregation", d.aggregation(), GroupAggregation::parse);
+    Pooling pooling = parse(r, "pooling", d.pooling(), Pooling::parse);
+    LoraOptions l = LoraOptions.defaults();
+    LoraOptions lora =
+        new LoraOptions(
+            r.integer("lora_rank", l.rank(), 1, 1024),
+            (float) r.number("lora_alpha", l.alpha(), 1e-6, 1e6),
+            (float) r.number("lora_dropout", l.dropout(), 0, 0.9),
+            l.targets(),
+            (float) r.number("lora_learning_rate", 1e-3, 1e-7, 1),
+            l.headLearningRate(),
+            r.integer("epochs", l.epochs(), 1, 100),
+            l.batchSize(),
+            0,
+            seed);
+    return new LlmPrunerOptions(
+        d.ratio(),
+        List.of(),
+        estimator,
+        aggregation,
+        r.integer("calibration_samples", 256, 1, 1_000_000),
+        d.calibrationTokens(),
+        d.batchSize(),
+        r.bool("recover", true),
+        lora,
+        pooling,
+        r.integer("max_train_examples", 2000, 2, 10_000_000));
+  }
+
+  private static <T> T parse(
+      MethodSpec.Reader r, String key, T fallback, java.util.function.Function<String, T> f) {
+    try {
+      return r.text(key).map(f).orElse(fallback);
+    } catch (IllegalArgumentException e) {
+      throw new PolicyException(r.field(key), e.getMessage());
+    }
+  }
+
+  @Override
+  public List<Candidate> compress(CompressionRequest request, ProgressListener progress) {
+    LlmPrunerOptions options = options(request.spec(), request.seed());
+    List<Double> ratios = ratios(request.spec());
+    TaskData train = TaskData.of(request.data().train()).head(options.recoveryExamples());
+    TaskData validation = TaskData.of(request.data().validation());
+    PruningTask task =
+        new PruningTask.Classification(train, validation, request.data().train().name());
+    List<Candidate> out = new ArrayList<>();
+    try (LlmPrunerSession s =
+        LlmPrunerSession.open(
+            request.modelDir(), task, options, request.runtime(), progress.slice(0, 0.1))) {
+      for (int i = 0; i < ratios.size(); i++) {
+        double ratio = ratios.get(i);
+        String role = String.format(Locale.ROOT, "r%02d", Math.round(ratio * 100));
+        ProgressListener p =
+            progress.slice(0.1 + 0.9 * i / ratios.size(), 0.1 + 0.9 * (i + 1) / ratios.size());
+        try (PrunedVariant v = s.prune(ratio, options.recover(), p)) {
+          Path dir = request.outputDir().resolve(role);
+          LlmPrunerBundle.write(s, v, dir);
+          out.add(new Candidate(role, dir, false));
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,109 @@
+package io.prunegate.pruner.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.prunegate.model.runtime.TokenBatch;
+import io.prunegate.model.runtime.Transformer;
+import io.prunegate.pruner.progress.ProgressListener;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains LoRA adapters (and optionally a task head) with DJL autograd and Adam: each step
+ * differentiates the loss of one batch in its own manager, updates the trainable arrays in place
+ * and clears their gradients. The base weights stay frozen (they do not require gradients).
+ */
+public final class LoraTrainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoraTrainer.class);
+
+  private final LoraOptions options;
+
+  public LoraTrainer(LoraOptions options) {
+    this.options = options;
+  }
+
+  /**
+   * Trains {@code adapters} (at the LoRA learning rate) and {@code head} (at the head learning
+   * rate, may be empty) to minimise {@code loss} on {@code batches}, shuffled every epoch. {@code
+   * model} must be a training-mode transformer over the adapted weights.
+   */
+  public LossCurve train(
+      Transformer model,
+      List<NDArray> adapters,
+      List<NDArray> head,
+      List<TokenBatch> batches,
+      TrainingLoss loss,
+      ProgressListener progress) {
+    if (!model.training()) {
+      throw new IllegalArgumentException("LoRA training needs a transformer loaded for training");
+    }
+    if (batches.isEmpty()) {
+      throw new IllegalArgumentException("no training batches");
+    }
+    for (NDArray h : head) {
+      h.setRequiresGradient(true);
+    }
+    Optimizer adapterOpt =
+        Adam.builder().optLearningRateTracker(Tracker.fixed(options.learningRate())).build();
+    Optimizer headOpt =
+        Adam.builder().optLearningRateTracker(Tracker.fixed(options.headLearningRate())).build();
+    NDManager anchor = model.weights().embeddings().tokens().getManager();
+    Random random = new Random(options.seed());
+    int total =
+        options.maxSteps() > 0
+            ? Math.min(options.maxSteps(), options.epochs() * batches.size())
+            : options.epochs() * batches.size();
+    List<Double> steps = new ArrayList<>();
+    List<Double> epochMeans = new ArrayList<>();
+    long start = System.nanoTime();
+    int step = 0;
+    for (int epoch = 0; epoch < options.epochs() && step < total; epoch++) {
+      List<TokenBatch> order = new ArrayList<>(batches);
+      Collections.shuffle(order, random);
+      double sum = 0;
+      int n = 0;
+      for (TokenBatch batch : order) {
+        if (step >= total) {
+          break;
+        }
+        double value;
+        try (NDManager m = anchor.newSubManager();
+            GradientCollector gc = anchor.getEngine().newGradientCollector()) {
+          NDArray l = loss.compute(model, m, batch);
+          value = l.getFloat();
+          gc.backward(l);
+        }
+        update(adapterOpt, "lora", adapters);
+        update(headOpt, "head", head);
+        steps.add(value);
+        sum += value;
+        n++;
+        step++;
+        progress.update(
+            (double) step / total, String.format("LoRA step %d/%d loss %.4f", step, total, value));
+      }
+      epochMeans.add(sum / Math.max(1, n));
+      LOG.debug("LoRA epoch {}: mean loss {}", epoch + 1, sum / Math.max(1, n));
+    }
+    return new LossCurve(steps, epochMeans, (System.nanoTime() - start) / 1e9);
+  }
+
+  private static void update(Optimizer opt, String prefix, List<NDArray> params) {
+    for (int i = 0; i < params.size(); i++) {
+      NDArray p = params.get(i);
+      NDArray g = p.getGradient();
+      opt.update(prefix + i, p, g);
+      g.subi(g); // PyTorch accumulates gradients: clear them for the next step
+      g.close();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.prunegate.pruner.finercut;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prunegate.model.bundle.BundleManifest;
+import io.prunegate.model.bundle.VariantBundle;
+import io.prunegate.model.classify.TextClassifier;
+import io.prunegate.model.importer.DefaultModel;
+import io.prunegate.model.importer.DefaultModels;
+import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.pruner.data.BuiltinDatasets;
+import io.prunegate.pruner.data.DatasetSplits;
+import io.prunegate.pruner.progress.ProgressListener;
+import io.prunegate.pruner.service.Candidate;
+import io.prunegate.pruner.service.CompressionMethods;
+import io.prunegate.pruner.service.CompressionRequest;
+import io.prunegate.pruner.service.MethodSpec;
+import io.prunegate.pruner.service.PolicyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** FinerCut as the pruner service's policy method. */
+class FinerCutMethodTest {
+
+  @Test
+  void parametersAreCheckedNamingTheField() {
+    FinerCutMethod method = new FinerCutMethod();
+    method.validate(spec(Map.of("ratios", List.of(0.25), "exclude_layers", List.of(0))));
+    var e =
+        assertThrows(
+            PolicyException.class, () -> method.validate(spec(Map.of("ratio", List.of(0.25)))));
+    assertTrue(e.getMessage().contains("methods[0].ratio"), e.getMessage());
+    e =
+        assertThrows(
+            PolicyException.class, () -> method.validate(spec(Map.of("ratios", List.of(1.5)))));
+    assertTrue(e.getMessage().contains("methods[0].ratios"), e.getMessage());
+    e =
+        assertThrows(
+            PolicyException.class, () -> method.validate(spec(Map.of("criterion", "loss"))));
+    assertTrue(e.getMessage().contains("methods[0].criterion"), e.getMessage());
+    assertTrue(CompressionMethods.builtin().names().contains("finercut"));
+  }
+
+  @Test
+  void compressWritesClassifierCandidatesWithABaseline(@TempDir Path tmp) throws Exception {
+    Path model = DefaultModels.ensureImported(DefaultModel.ALL_MINILM_L6_V2).directory();
+    DatasetSplits data = BuiltinDatasets.supportTickets();
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    RuntimeOptions runtime = new RuntimeOptions("cpu", 1, 1);
+    CompressionRequest request =
+        new CompressionRequest(
+            spec(
+                Map.of(
+                    "ratios",
+                    List.of(0.25),
+                    "sequences",
+                    4,
+                    "tokens",
+                    32,
+                    "max_train_examples",
+                    100)),
+            "minilm",
+            1,
+            model,
+            data,
+            Optional.empty(),
+            out,
+            runtime,
+            5);
+    List<Candidate> candidates = new FinerCutMethod().compress(request, ProgressListener.NONE);
+    assertEquals(List.of("r0", "r25"), candidates.stream().map(Candidate::role).toList());
+    assertTrue(candidates.get(0).baseline());
+    assertFalse(candidates.get(1).baseline());
+    Candidate pruned = candidates.get(1);
+    VariantBundle.verify(pruned.bundle());
+    BundleManifest m = VariantBundle.readManifest(pruned.bundle());
+    assertEquals(9, m.structure().attentionSublayers() + m.structure().ffnSublayers());
+    assertEquals(data.train().labelNames(), m.labels());
+    assertEquals(List.of(6), m.structure().chipDepths());
+    assertTrue(m.data().containsKey("chip_train") && m.data().containsKey("calibration"));
+    try (TextClassifier c = TextClassifier.load(pruned.bundle(), runtime)) {
+      assertEquals(2, c.classify(data.validation().texts().subList(0, 2)).size());
+    }
+  }
+
+  private static MethodSpec spec(Map<String, Object> params) {
+    return new MethodSpec("finercut", params, "methods[0]", "finercut");
+  }
+}

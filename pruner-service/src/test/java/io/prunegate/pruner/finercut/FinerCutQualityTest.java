@@ -1,0 +1,133 @@
+package io.prunegate.pruner.finercut;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prunegate.model.importer.DefaultModel;
+import io.prunegate.model.importer.DefaultModels;
+import io.prunegate.model.runtime.LoadedModel;
+import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.pruner.data.CalibrationText;
+import io.prunegate.pruner.data.DatasetColumns;
+import io.prunegate.pruner.data.DatasetReader;
+import io.prunegate.pruner.data.LabelledDataset;
+import io.prunegate.pruner.evaluation.VariantEvaluation;
+import io.prunegate.pruner.evaluation.VariantEvaluator;
+import io.prunegate.pruner.progress.ProgressListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * FinerCut on bge-small-en-v1.5 with SST-2 (quality profile, needs PRUNEGATE_DATA): the removal
+ * order up to 37.5% of the 24 sublayers on 64 x 128 calibration tokens of SST-2 train sentences,
+ * then, at 0%, 12.5%, 25% and 37.5% removed, a last-layer linear chip retrained on the pruned
+ * backbone (4,000 train sentences, 500 more for early stopping) and evaluated on dev.tsv: accuracy,
+ * the attention/FFN mix removed and batch-32 throughput. Target: at 25% removed, at least 97% of
+ * the unpruned model's chip accuracy.
+ */
+@Tag("quality")
+class FinerCutQualityTest {
+
+  private static final double[] RATIOS = {0, 0.125, 0.25, 0.375};
+
+  @Test
+  void bgeSmallKeepsChipAccuracyOnSst2AtAQuarterOfSublayersRemoved(@TempDir Path tmp)
+      throws Exception {
+    Path sst2 = dataDir().resolve("sst2");
+    RuntimeOptions runtime = new RuntimeOptions("cpu", 2, 1);
+    List<String> lines = Files.readAllLines(sst2.resolve("train.tsv"));
+    lines.removeIf(String::isBlank);
+    // Calibration text: the last 3,000 train sentences (the chips' sample is drawn from all).
+    Path calibrationFile = tmp.resolve("sst2-calibration.txt");
+    List<String> calibrationLines = new ArrayList<>();
+    for (String line : lines.subList(lines.size() - 3000, lines.size())) {
+      calibrationLines.add(line.substring(0, line.lastIndexOf('\t')).strip());
+    }
+    Files.write(calibrationFile, calibrationLines);
+    LabelledDataset all = DatasetReader.read(sst2.resolve("train.tsv"), DatasetColumns.infer());
+    LabelledDataset[] parts = all.sample(4500, 11).split(500, 11);
+    LabelledDataset train = parts[0];
+    LabelledDataset validation = parts[1];
+    LabelledDataset dev = DatasetReader.read(sst2.resolve("dev.tsv"), DatasetColumns.infer());
+    assertEquals(4000, train.size());
+
+    Path modelDir = DefaultModels.ensureImported(DefaultModel.BGE_SMALL_EN_V15).directory();
+    FinerCutOptions options = FinerCutOptions.defaults().withSearchRatio(0.375);
+    RemovalOrder order;
+    CalibrationText calibration;
+    List<Path> bundles = new ArrayList<>();
+    try (LoadedModel model = LoadedModel.load(modelDir, runtime)) {
+      calibration =
+          FinerCut.calibration(model, calibrationFile, Optional.empty(), Optional.empty());
+      assertEquals(64, calibration.count());
+      assertEquals(128, calibration.tokens());
+      order =
+          new FinerCut(options, runtime)
+              .search(
+                  model,
+                  calibration,
+                  OutputCriterion.defaultFor(model.transformer()),
+                  ProgressListener.NONE);
+      for (double r : RATIOS) {
+        Path dir = tmp.resolve(FinerCutVariant.name(r));
+        FinerCutVariant.write(
+            model, order, r, options, calibration.describe(), Optional.empty(), dir);
+        bundles.add(dir);
+      }
+    }
+    System.out.println(FinerCutReport.markdown(order, List.of(RATIOS[1], RATIOS[2], RATIOS[3])));
+    System.out.printf(
+        Locale.ROOT,
+        "bge-small removal order to 37.5%%: %d sublayer evaluations (naive %d), %.1f s%n",
+        order.sublayerEvaluations(),
+        order.naiveSublayerEvaluations(),
+        order.wallMillis() / 1000.0);
+
+    PrunedChips chips = new PrunedChips(PrunedChips.Settings.defaults(), runtime);
+    VariantEvaluator evaluator = new VariantEvaluator(runtime, 10);
+    double[] accuracy = new double[RATIOS.length];
+    double[] throughput = new double[RATIOS.length];
+    System.out.println(
+        "| removed | attention | FFN | dev accuracy | kept | batch-32 throughput | gain |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+    for (int i = 0; i < RATIOS.length; i++) {
+      chips.train(bundles.get(i), train, validation, ProgressListener.NONE);
+      VariantEvaluation e = evaluator.evaluate(bundles.get(i), dev);
+      accuracy[i] = e.accuracy();
+      throughput[i] = e.throughputPerSecond();
+      FinerCutReport.Mix mix = FinerCutReport.Mix.of(order.atRatio(RATIOS[i]));
+      System.out.printf(
+          Locale.ROOT,
+          "| %.1f%% | %d | %d | %.2f%% | %.1f%% | %.1f/s | %.2fx |%n",
+          100 * RATIOS[i],
+          mix.attention(),
+          mix.ffn(),
+          100 * accuracy[i],
+          100 * accuracy[i] / accuracy[0],
+          throughput[i],
+          throughput[i] / throughput[0]);
+    }
+    assertTrue(accuracy[0] > 0.85, "unpruned chip accuracy " + accuracy[0]);
+    assertTrue(
+        accuracy[2] >= 0.97 * accuracy[0],
+        "25% removed kept " + accuracy[2] / accuracy[0] + " of the chip accuracy");
+  }
+
+  static Path dataDir() {
+    String data = System.getenv("PRUNEGATE_DATA");
+    if (data == null || data.isBlank()) {
+      data = System.getProperty("prunegate.data");
+    }
+    if (data == null || data.isBlank()) {
+      throw new IllegalStateException("the quality profile needs PRUNEGATE_DATA");
+    }
+    return Path.of(data);
+  }
+}
