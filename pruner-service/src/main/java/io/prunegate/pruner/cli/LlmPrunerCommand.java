@@ -1,10 +1,11 @@
 package io.prunegate.pruner.cli;
 
 import io.prunegate.model.bundle.BundleManifest;
+import io.prunegate.model.config.ModelConfig;
 import io.prunegate.model.importer.DefaultModels;
-import io.prunegate.model.runtime.LoadedModel;
 import io.prunegate.model.runtime.Pooling;
 import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.model.tokenizer.TextTokenizer;
 import io.prunegate.pruner.data.CalibrationText;
 import io.prunegate.pruner.data.DatasetColumns;
 import io.prunegate.pruner.data.DatasetReader;
@@ -208,7 +209,7 @@ public final class LlmPrunerCommand implements Callable<Integer> {
             Pooling.parse(pooling),
             text == null ? maxTrain : 0);
     RuntimeOptions runtime = new RuntimeOptions(device, threads, 1);
-    PruningTask task = task(dir, runtime);
+    PruningTask task = task(dir);
     ConsoleProgressBar bar = new ConsoleProgressBar(out, "llm-pruner");
     try (LlmPrunerSession s =
             LlmPrunerSession.open(dir, task, options, runtime, bar.slice(0, 0.2));
@@ -239,21 +240,23 @@ public final class LlmPrunerCommand implements Callable<Integer> {
     return 0;
   }
 
-  private PruningTask task(Path dir, RuntimeOptions runtime) {
+  private PruningTask task(Path dir) {
     if (text != null) {
       if (train != null || validation != null) {
         throw new ParameterException(spec.commandLine(), "give --text or --train/--validation");
       }
       int n = calibrationSamples + evaluationSequences + (noRecovery ? 0 : recoverySequences);
       CalibrationText all;
-      try (LoadedModel m = LoadedModel.load(dir, runtime)) {
-        all =
-            CalibrationText.read(
-                text,
-                m.tokenizer()
-                    .orElseThrow(() -> new IllegalArgumentException(dir + ": no tokenizer.json")),
-                n,
-                calibrationTokens);
+      // the tokenizer alone: no need to load the weights to cut the text into sequences
+      Path tokenizerFile = dir.resolve(TextTokenizer.FILE_NAME);
+      if (!java.nio.file.Files.isRegularFile(tokenizerFile)) {
+        throw new IllegalArgumentException(dir + ": no " + TextTokenizer.FILE_NAME);
+      }
+      ModelConfig config = ModelConfig.read(dir);
+      try (TextTokenizer tok =
+          TextTokenizer.load(
+              tokenizerFile, Math.min(config.maxPositions(), 4096), config.padTokenId())) {
+        all = CalibrationText.read(text, tok, n, calibrationTokens);
       }
       List<long[]> seqs = all.sequences();
       CalibrationText calib = part(all, seqs.subList(0, calibrationSamples));

@@ -64,7 +64,7 @@ class LlmPrunerSst2QualityTest {
     long t0 = System.nanoTime();
     try (LlmPrunerSession s =
         LlmPrunerSession.open(
-            model, task, options, new RuntimeOptions("cpu", 2, 1), ProgressListener.NONE)) {
+            model, task, options, new RuntimeOptions("cpu", 1, 1), ProgressListener.NONE)) {
       double dense = s.denseScore();
       report(
           "bge-small SST-2: dense frozen chip %.4f, %.0f examples/s%n", dense, s.denseThroughput());
