@@ -1,9 +1,11 @@
 package io.prunegate.standalone.demo;
 
+import ch.qos.logback.classic.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,6 +100,11 @@ public final class DemoCommand implements Callable<Integer> {
   int threads;
 
   @Option(
+      names = "--verbose",
+      description = "keep the services' INFO logs on stderr (default: warnings only)")
+  boolean verbose;
+
+  @Option(
       names = "--timeout",
       defaultValue = "600",
       description = "seconds to wait for any one step, pruning included (default ${DEFAULT-VALUE})")
@@ -124,6 +131,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DemoOptions o = options();
+    if (!verbose && System.getenv("PRUNEGATE_LOG_LEVEL") == null) {
+      // The steps and the summary tell the story; the services' INFO lines would drown them.
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.prunegate"))
+          .setLevel(Level.WARN);
+    }
     DemoConsole console = new DemoConsole(System.out, Demo.STEPS);
     Demo demo = new Demo(o, console);
     CountDownLatch stopped = new CountDownLatch(1);

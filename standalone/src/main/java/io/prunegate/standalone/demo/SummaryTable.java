@@ -22,6 +22,16 @@ public final class SummaryTable {
 
   private SummaryTable() {}
 
+  /** {@code kept/parent}, plus the mean exit layer when early exit answered shallower. */
+  private static String layers(VariantRow r) {
+    String kept = r.layers() + "/" + r.parentLayers();
+    double exit = r.measurement().meanExitLayer();
+    if (!Double.isNaN(exit) && exit < r.layers() - 0.05) {
+      kept += String.format(Locale.ROOT, " (exit %.1f)", exit);
+    }
+    return kept;
+  }
+
   /** The table, one line per row, with a header and a rule. */
   public static String render(List<VariantRow> rows) {
     List<String[]> cells = new ArrayList<>();
@@ -33,7 +43,7 @@ public final class SummaryTable {
             r.alias() + " (" + r.variant() + ")",
             "v" + r.version(),
             r.method(),
-            r.layers() + "/" + r.parentLayers(),
+            layers(r),
             String.format(
                 Locale.ROOT, "%.1fM (%.0f%%)", r.parameters() / 1e6, 100 * r.parametersKept()),
             String.format(Locale.ROOT, "%.1f%%", 100 * m.accuracy()),
