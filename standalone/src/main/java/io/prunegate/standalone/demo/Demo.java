@@ -35,10 +35,10 @@ import io.prunegate.registry.Job;
 import io.prunegate.registry.JobState;
 import io.prunegate.registry.ModelVersion;
 import io.prunegate.registry.NewModel;
-import io.prunegate.registry.RegistryProblem;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryClientConfig;
+import io.prunegate.registry.client.RegistryException;
 import io.prunegate.registry.server.RegistryConfig;
 import io.prunegate.registry.server.RegistryServer;
 import java.io.IOException;
@@ -506,8 +506,8 @@ public final class Demo implements AutoCloseable {
           .filter(a -> a.alias().equals(alias))
           .map(AliasBinding::version)
           .findFirst();
-    } catch (RegistryProblem e) {
-      if (e.kind() == RegistryProblem.Kind.NOT_FOUND) {
+    } catch (RegistryException e) {
+      if (e.status() == 404) {
         return Optional.empty();
       }
       throw e;
