@@ -32,7 +32,7 @@ public record ChipTuningResult(
 
   public ChipTuningResult {
     curve = List.copyOf(curve);
-    evaluations = Map.copyOf(evaluations);
+    evaluations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(evaluations));
   }
 
   /** The curve point of {@code depth}. */

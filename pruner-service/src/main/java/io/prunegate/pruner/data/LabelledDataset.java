@@ -65,6 +65,25 @@ public record LabelledDataset(
     return new LabelledDataset(newName, texts, labels, labelNames);
   }
 
+  /**
+   * sha256 of the content (texts, labels by name), recorded in manifests so that a variant names
+   * the exact data it was trained and selected on.
+   */
+  public String sha256() {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      for (int i = 0; i < texts.size(); i++) {
+        md.update(texts.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update((byte) '\t');
+        md.update(labelNames.get(labels.get(i)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update((byte) '\n');
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Examples per class, in class-index order. */
   public int[] classCounts() {
     int[] c = new int[labelNames.size()];

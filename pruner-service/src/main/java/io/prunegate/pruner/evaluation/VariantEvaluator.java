@@ -91,7 +91,8 @@ public final class VariantEvaluator {
     }
     long[] nanos = new long[latencyIterations];
     int cursor = 0;
-    for (int i = 0; i < WARMUP + latencyIterations; i++) {
+    int warmup = Math.min(WARMUP, latencyIterations);
+    for (int i = 0; i < warmup + latencyIterations; i++) {
       List<String> b = new ArrayList<>(batch);
       for (int k = 0; k < batch; k++) {
         b.add(texts.get(cursor));
@@ -100,8 +101,8 @@ public final class VariantEvaluator {
       long t0 = System.nanoTime();
       classifier.classify(b);
       long dt = System.nanoTime() - t0;
-      if (i >= WARMUP) {
-        nanos[i - WARMUP] = dt;
+      if (i >= warmup) {
+        nanos[i - warmup] = dt;
       }
     }
     return LatencyStats.ofNanos(nanos);
