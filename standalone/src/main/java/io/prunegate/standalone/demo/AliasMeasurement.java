@@ -8,15 +8,16 @@ import java.util.Map;
  * sent as fast as the producer takes them (throughput and accuracy), then the same texts sent at a
  * fixed rate below capacity (latency without queueing behind the burst).
  *
- * @param alias the alias addressed ({@code model@alias})
+ * @param alias the alias whose version was measured (addressed as {@code model:version})
  * @param sent requests sent over both phases
  * @param answered requests answered (first answer per id) over both phases
  * @param ok answers with status {@code ok}
  * @param correct ok answers whose label matches the test label
- * @param throughputPerSecond answers per second over the middle 80% of the burst's arrivals
+ * @param throughputPerSecond ok answers per second of the burst, from its first send to its last
+ *     answer
  * @param pacedRate the send rate of the latency phase, requests per second
  * @param latency end-to-end latency of the paced phase (intended send time to result read)
- * @param servedBy ok answers by {@code v<version>/<variant>}
+ * @param servedBy ok answers by {@code v<version>}
  * @param meanExitLayer mean {@code exit_layer} of the ok answers (NaN when none reported)
  */
 public record AliasMeasurement(

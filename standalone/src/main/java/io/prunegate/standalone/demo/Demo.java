@@ -16,14 +16,9 @@ import io.prunegate.model.importer.DefaultModel;
 import io.prunegate.model.importer.DefaultModels;
 import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.model.runtime.TorchRuntime;
-import io.prunegate.pruner.chip.ChipTuner;
-import io.prunegate.pruner.chip.ChipTuningOptions;
-import io.prunegate.pruner.chip.ChipTuningResult;
-import io.prunegate.pruner.chip.LayerSelection;
 import io.prunegate.pruner.data.BuiltinDatasets;
 import io.prunegate.pruner.data.DatasetSplits;
 import io.prunegate.pruner.data.LabelledDataset;
-import io.prunegate.pruner.evaluation.VariantEvaluation;
 import io.prunegate.pruner.progress.ConsoleProgressBar;
 import io.prunegate.pruner.service.JobObserver;
 import io.prunegate.pruner.service.MethodSpec;
@@ -300,32 +295,24 @@ public final class Demo implements AutoCloseable {
       return existing.get();
     }
     Path out = work.resolve("champion");
-    deleteRecursively(out);
-    ChipTuningOptions tuning =
-        ChipTuningOptions.defaults()
-            .withSelection(new LayerSelection.Fixed(12))
-            .withEarlyExit(false)
-            .withThreads(options.threads());
-    ChipTuningResult result =
-        new ChipTuner(tuning)
-            .tune(
+    BundleManifest manifest =
+        new ChampionTrainer(new RuntimeOptions("cpu", options.threads(), 1), 42)
+            .train(
                 modelDir,
+                DefaultModel.BGE_SMALL_EN_V15.modelName(),
                 data,
                 out,
                 new ConsoleProgressBar(console.stream(), "      chip training"));
-    Path bundle = result.fullDepthBundle();
+    double accuracy = manifest.evaluation().accuracy();
     Map<String, Object> metrics = new LinkedHashMap<>();
-    VariantEvaluation eval = result.evaluations().get("full");
-    if (eval != null) {
-      metrics.put("accuracy", eval.accuracy());
-      metrics.put("throughput_per_second", eval.throughputPerSecond());
-    }
+    metrics.put("accuracy", accuracy);
+    metrics.put("validation_examples", manifest.evaluation().examples());
     client.ensureModel(
         NewModel.of(options.model(), "hf:BAAI/bge-small-en-v1.5", data.train().labelNames()));
     ModelVersion v =
         client.createVersion(
             options.model(),
-            bundle,
+            out,
             VersionSpec.base()
                 .withMetrics(metrics)
                 .withDescription(
@@ -339,9 +326,7 @@ public final class Demo implements AutoCloseable {
             "registered %s v%d (%s), alias champion; the registry announced model.registered",
             options.model(),
             v.version(),
-            eval == null
-                ? "full depth"
-                : String.format(Locale.ROOT, "test accuracy %.1f%%", 100 * eval.accuracy())));
+            String.format(Locale.ROOT, "validation accuracy %.1f%%", 100 * accuracy)));
     awaitChampionServed(v.version());
     s.done("v" + v.version() + " serving");
     return v.version();
@@ -441,9 +426,9 @@ public final class Demo implements AutoCloseable {
     DemoConsole.Step s = console.begin("Measuring each variant through Kafka");
     int n = options.requestsPerPhase();
     Duration timeout = options.timeout();
-    AliasMeasurement c = meter.measure(ModelRef.CHAMPION, n, 0, timeout);
+    AliasMeasurement c = meter.measure(ModelRef.CHAMPION, champion, n, 0, timeout);
     console.note(note(c));
-    AliasMeasurement x = meter.measure(ModelRef.CHALLENGER, n, c.pacedRate(), timeout);
+    AliasMeasurement x = meter.measure(ModelRef.CHALLENGER, challenger, n, c.pacedRate(), timeout);
     console.note(note(x));
     s.done(c.sent() + x.sent() + " requests");
     return List.of(
@@ -453,14 +438,15 @@ public final class Demo implements AutoCloseable {
   private static String note(AliasMeasurement m) {
     return String.format(
         Locale.ROOT,
-        "%s: %d/%d answered, %.1f/s in a burst, %s at %.1f/s, answered by %s",
+        "%s: %d/%d answered (by %s), burst %.1f/s, paced at %.1f/s: p50 %.0f ms, p99 %.0f ms",
         m.alias(),
         m.answered(),
         m.sent(),
+        m.servedBy(),
         m.throughputPerSecond(),
-        m.latency(),
         m.pacedRate(),
-        m.servedBy());
+        m.latency().p50Ms(),
+        m.latency().p99Ms());
   }
 
   private VariantRow row(Path work, String alias, int version, AliasMeasurement m) {

@@ -18,12 +18,13 @@ public final class DemoReport {
     sb.append(SummaryTable.render(s.rows()));
     sb.append('\n')
         .append(
-            "throughput: a burst of --requests answered as fast as the gateway goes;"
-                + " p50/p99: the same requests paced")
-        .append(
             String.format(
                 Locale.ROOT,
-                " at %.1f/s (half the champion's throughput), send to result read\n",
+                "Each variant is addressed by version (model:version). throughput: --requests sent"
+                    + " at once, answers per second\nfrom the first send to the last answer;"
+                    + " p50/p99: as many requests paced at %.1f/s (half the champion's"
+                    + " throughput),\nfrom the intended send time to the result read from"
+                    + " Kafka.\n",
                 s.rows().isEmpty() ? 0.0 : s.rows().get(0).measurement().pacedRate()));
     sb.append(
         String.format(

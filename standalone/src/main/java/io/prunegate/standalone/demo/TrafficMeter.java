@@ -42,19 +42,26 @@ public final class TrafficMeter {
   }
 
   /**
-   * Measures {@code alias}: a burst of {@code requests} requests (throughput, accuracy), then the
-   * same number at {@code pacedRate} per second (latency).
+   * Measures one version, addressed as {@code model:version} so routing shares cannot mix variants:
+   * a burst of {@code requests} requests sent as fast as the producer takes them (throughput =
+   * answers over the time from the first send to the last answer; accuracy), then the same number
+   * paced at {@code pacedRate} per second (latency without queueing behind the burst). A {@code
+   * pacedRate <= 0} means half the burst's throughput.
    */
-  public AliasMeasurement measure(String alias, int requests, double pacedRate, Duration timeout) {
-    String ref = model + "@" + alias;
+  public AliasMeasurement measure(
+      String alias, int version, int requests, double pacedRate, Duration timeout) {
+    String ref = model + ":" + version;
     LoadPlan burst = plan(alias + "-burst", ref, requests, 0);
     PhaseReport b = run.run(burst, timeout);
-    LoadPlan paced = plan(alias + "-paced", ref, requests, pacedRate);
-    PhaseReport p = run.run(paced, timeout);
     Score sb = score(burst);
+    double throughput = sb.throughput();
+    double rate = pacedRate > 0 ? pacedRate : Math.max(1, throughput / 2);
+    LoadPlan paced = plan(alias + "-paced", ref, requests, rate);
+    PhaseReport p = run.run(paced, timeout);
     Score sp = score(paced);
-    Map<String, Integer> servedBy = new TreeMap<>(sb.servedBy);
-    sp.servedBy.forEach((k, v) -> servedBy.merge(k, v, Integer::sum));
+    Map<String, Integer> servedBy = new TreeMap<>();
+    sb.byVersion.forEach((k, v) -> servedBy.merge(k, v, Integer::sum));
+    sp.byVersion.forEach((k, v) -> servedBy.merge(k, v, Integer::sum));
     double exitSum = sb.exitSum + sp.exitSum;
     int exitCount = sb.exitCount + sp.exitCount;
     return new AliasMeasurement(
@@ -63,9 +70,9 @@ public final class TrafficMeter {
         b.answered() + p.answered(),
         sb.ok + sp.ok,
         sb.correct + sp.correct,
-        b.answerRate(),
-        pacedRate,
-        p.latency(),
+        throughput,
+        rate,
+        sp.latency(),
         servedBy,
         exitCount == 0 ? Double.NaN : exitSum / exitCount);
   }
@@ -90,6 +97,10 @@ public final class TrafficMeter {
         s.correct++;
       }
       s.servedBy.merge(served(r), 1, Integer::sum);
+      s.byVersion.merge("v" + r.version(), 1, Integer::sum);
+      long sent = a.receivedNanos() - a.latencyNanos();
+      s.firstSentNanos = Math.min(s.firstSentNanos, sent);
+      s.lastReceivedNanos = Math.max(s.lastReceivedNanos, a.receivedNanos());
       if (r.exitLayer() != null) {
         s.exitSum += r.exitLayer();
         s.exitCount++;
@@ -111,7 +122,10 @@ public final class TrafficMeter {
     int correct;
     double exitSum;
     int exitCount;
+    long firstSentNanos = Long.MAX_VALUE;
+    long lastReceivedNanos = Long.MIN_VALUE;
     final Map<String, Integer> servedBy = new TreeMap<>();
+    final Map<String, Integer> byVersion = new TreeMap<>();
     final List<Long> latenciesNanos = new ArrayList<>();
 
     public int answered() {
@@ -128,6 +142,14 @@ public final class TrafficMeter {
 
     public Map<String, Integer> servedBy() {
       return servedBy;
+    }
+
+    /** Ok answers per second from the first intended send to the last answer read. */
+    public double throughput() {
+      if (ok == 0 || lastReceivedNanos <= firstSentNanos) {
+        return 0;
+      }
+      return ok / ((lastReceivedNanos - firstSentNanos) / 1e9);
     }
 
     /** Latency statistics of the scored answers. */
