@@ -53,6 +53,14 @@ public final class DemoReport {
         .append("/api/v1/models/")
         .append(m)
         .append("/versions\n")
+        .append("Try it    curl -s -X POST ")
+        .append(s.gatewayUrl())
+        .append("/v2/models/")
+        .append(m)
+        .append("/infer -H 'content-type: application/json' \\\n")
+        .append(
+            "            -d '{\"inputs\":[{\"name\":\"text\",\"shape\":[1],\"datatype\":\"BYTES\","
+                + "\"data\":[\"I was charged twice for my subscription\"]}]}'\n")
         .append("Kafka     ")
         .append(s.bootstrapServers())
         .append("   (topics prunegate.requests -> prunegate.results)\n")
