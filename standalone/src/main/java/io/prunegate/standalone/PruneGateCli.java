@@ -1,20 +1,35 @@
 package io.prunegate.standalone;
 
+import io.prunegate.gateway.cli.GatewayMain;
 import io.prunegate.model.cli.BenchCommand;
 import io.prunegate.model.cli.EngineCommand;
 import io.prunegate.model.cli.ImportCommand;
+import io.prunegate.pruner.cli.PruneCommand;
 import io.prunegate.pruner.service.PrunerMain;
 import io.prunegate.registry.cli.RegistryMain;
+import io.prunegate.standalone.demo.DemoCommand;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code prunegate} command: every service and tool of PruneGate under one entry point. */
+/**
+ * The {@code prunegate} command: every service and tool of PruneGate under one entry point. {@code
+ * demo} runs the whole system in one JVM; {@code serve}, {@code registry serve} and {@code pruner
+ * serve} run one service each against an external Kafka and registry (the same code a cluster
+ * runs); {@code prune}, {@code import}, {@code bench} and {@code engine} are tools.
+ */
 @Command(
     name = "prunegate",
     mixinStandardHelpOptions = true,
     version = "PruneGate 0.1.0",
     description = "Streaming text classification with automatically compressed models.",
-    subcommands = {ImportCommand.class, BenchCommand.class, EngineCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      PruneCommand.class,
+      ImportCommand.class,
+      BenchCommand.class,
+      EngineCommand.class
+    })
 public final class PruneGateCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -24,14 +39,18 @@ public final class PruneGateCli implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  public static void main(String[] args) {
+  /** The full command line: this command plus the services' own command lines. */
+  public static CommandLine commandLine(Map<String, String> env) {
     CommandLine cli = new CommandLine(new PruneGateCli());
-    CommandLine registry = RegistryMain.commandLine(System.getenv());
-    registry.getCommandSpec().name("registry");
-    cli.addSubcommand(registry);
-    CommandLine pruner = PrunerMain.commandLine(System.getenv());
-    pruner.getCommandSpec().name("pruner");
-    cli.addSubcommand(pruner);
-    System.exit(cli.execute(args));
+    // The gateway's serve command keeps its own converters (durations) by being taken whole.
+    cli.addSubcommand("serve", GatewayMain.commandLine().getSubcommands().get("serve"));
+    CommandLine registry = RegistryMain.commandLine(env);
+    cli.addSubcommand("registry", registry);
+    cli.addSubcommand("pruner", PrunerMain.commandLine(env));
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine(System.getenv()).execute(args));
   }
 }

