@@ -74,6 +74,7 @@ class FinerCutMethodTest {
             Optional.empty(),
             out,
             runtime,
+            42L,
             5);
     List<Candidate> candidates = new FinerCutMethod().compress(request, ProgressListener.NONE);
     assertEquals(List.of("r0", "r25"), candidates.stream().map(Candidate::role).toList());
