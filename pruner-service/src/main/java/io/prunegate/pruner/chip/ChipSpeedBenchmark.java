@@ -87,6 +87,29 @@ public final class ChipSpeedBenchmark {
     }
   }
 
+  /**
+   * Runs the benchmark from the command line: {@code <data file> full=<dir> name=<dir>...}; texts
+   * come from the data file (TSV/CSV/JSONL), batches of 32, engine threads from {@code
+   * -Dprunegate.threads} (default 1).
+   */
+  public static void main(String[] args) {
+    if (args.length < 2) {
+      System.err.println("usage: ChipSpeedBenchmark <data file> full=<bundle> [name=<bundle>...]");
+      System.exit(2);
+    }
+    List<String> texts =
+        io.prunegate.pruner.data.DatasetReader.read(
+                Path.of(args[0]), io.prunegate.pruner.data.DatasetColumns.infer())
+            .texts();
+    Map<String, Path> bundles = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      bundles.put(kv[0], Path.of(kv[1]));
+    }
+    int threads = Integer.getInteger("prunegate.threads", 1);
+    run(bundles, texts, 32, 2, new RuntimeOptions("cpu", threads, 1), System.out);
+  }
+
   /** Depths of the chips of a bundle (for printing). */
   static String describe(TextClassifier c) {
     return Arrays.toString(c.chips().chips().stream().mapToInt(x -> x.depth()).toArray());
