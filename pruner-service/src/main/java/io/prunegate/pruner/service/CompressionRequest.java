@@ -34,6 +34,9 @@ public record CompressionRequest(
     long seed,
     int latencyIterations) {
 
+  /** Timed calls per latency figure when the caller does not say. */
+  public static final int DEFAULT_LATENCY_ITERATIONS = 20;
+
   public CompressionRequest {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(model, "model");
@@ -42,6 +45,33 @@ public record CompressionRequest(
     Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(outputDir, "outputDir");
     Objects.requireNonNull(runtime, "runtime");
+    if (latencyIterations < 0) {
+      throw new IllegalArgumentException("latencyIterations must be >= 0");
+    }
+  }
+
+  /** A request whose method measures latency with the default iterations (20). */
+  public CompressionRequest(
+      MethodSpec spec,
+      String model,
+      int parentVersion,
+      Path modelDir,
+      DatasetSplits data,
+      Optional<Path> calibration,
+      Path outputDir,
+      RuntimeOptions runtime,
+      long seed) {
+    this(
+        spec,
+        model,
+        parentVersion,
+        modelDir,
+        data,
+        calibration,
+        outputDir,
+        runtime,
+        seed,
+        DEFAULT_LATENCY_ITERATIONS);
   }
 
   /** The calibration file, or a {@link PolicyException} saying the method needs one. */

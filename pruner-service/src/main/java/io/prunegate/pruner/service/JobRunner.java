@@ -110,75 +110,49 @@ final class JobRunner {
         checkLabels(registry.getModel(job.model()), data);
         Optional<Path> calibration = policyData.calibration(policy.calibration());
 
-        List<MethodSpec> specs = new ArrayList<>(policy.methods());
-        List<CompressionMethod> impls = new ArrayList<>(chosen);
-        if (chosen.stream().noneMatch(m -> m instanceof ChipMethod)) {
-          // the comparison needs the parent's own classifier; only chip-tuning yields it
-          specs.add(0, baselineSpec());
-          impls.add(0, new ChipMethod());
-        }
+        List<MethodSpec> specs = policy.methods();
         List<Produced> produced = new ArrayList<>();
         double span = 0.6 / specs.size();
         for (int i = 0; i < specs.size(); i++) {
           MethodSpec spec = specs.get(i);
           step = "method " + spec.method() + " (" + spec.field() + ")";
           ProgressListener slice =
-              prefixed(lease.slice(0.06 + i * span, 0.06 + (i + 1) * span), spec.label());
-          Path out = jobDir.resolve("candidates").resolve(spec.label());
-          Optional<List<Candidate>> done = CandidateCheckpoint.read(out, spec.method());
-          List<Candidate> candidates;
-          if (done.isPresent()) {
-            candidates = done.get();
-            LOG.info(
-                "job {}: reusing the {} candidates {} built before the restart",
-                job.id(),
-                spec.label(),
-                candidates.stream().map(Candidate::role).toList());
-            slice.update(1, "reused " + candidates.size() + " candidates built before");
-          } else {
-            deleteRecursively(out);
-            Files.createDirectories(out);
-            CompressionRequest request =
-                new CompressionRequest(
-                    spec,
-                    job.model(),
-                    job.version(),
-                    parent.directory(),
-                    data,
-                    calibration,
-                    out,
-                    config.runtime(),
-                    policy.data().seed(),
-                    config.latencyIterations());
-            candidates = impls.get(i).compress(request, slice);
-            CandidateCheckpoint.write(out, spec.method(), candidates);
-          }
-          if (candidates.isEmpty()) {
-            throw new IllegalStateException("produced no candidate");
-          }
-          for (Candidate c : candidates) {
-            if (spec.field().equals("baseline") && !c.baseline()) {
-              continue;
-            }
+              prefixed(lease.slice(0.05 + i * span, 0.05 + (i + 1) * span), spec.label());
+          for (Candidate c :
+              candidates(
+                  chosen.get(i), spec, job, jobDir, parent, data, calibration, policy, slice)) {
             produced.add(new Produced(spec, c, spec.label() + "-" + c.role()));
+          }
+        }
+        if (produced.stream().noneMatch(p -> p.candidate().baseline())) {
+          // the comparison needs the parent's own classifier: chip-tuning's full-depth chip
+          MethodSpec spec = baselineSpec();
+          step = "building the baseline";
+          ProgressListener slice = prefixed(lease.slice(0.65, 0.68), spec.label());
+          for (Candidate c :
+              candidates(
+                  new ChipMethod(), spec, job, jobDir, parent, data, calibration, policy, slice)) {
+            if (c.baseline()) {
+              produced.add(new Produced(spec, c, spec.label() + "-" + c.role()));
+            }
           }
         }
         // the baseline first: every other variant's metrics are relative to it
         produced.sort(Comparator.comparing((Produced p) -> !p.candidate().baseline()));
         if (!produced.get(0).candidate().baseline()) {
-          throw new IllegalStateException("no method produced a baseline candidate");
+          throw new IllegalStateException("chip-tuning produced no baseline candidate");
         }
 
         VariantEvaluator evaluator =
             new VariantEvaluator(config.runtime(), config.latencyIterations());
         List<ParetoTable.Entry> entries = new ArrayList<>();
         VariantMetrics baseline = null;
-        double evalSpan = 0.3 / produced.size();
+        double evalSpan = 0.29 / produced.size();
         for (int i = 0; i < produced.size(); i++) {
           Produced p = produced.get(i);
           boolean isBaseline = i == 0;
           step = "evaluating and registering " + p.variant();
-          lease.update(0.66 + i * evalSpan, step);
+          lease.update(0.68 + i * evalSpan, step);
           Optional<ModelVersion> existing = findRegistered(job, p.variant());
           ModelVersion version;
           VariantMetrics metrics;
@@ -277,6 +251,54 @@ final class JobRunner {
         LOG.warn("cannot delete {}: {}", jobDir, e.getMessage());
       }
     }
+  }
+
+  /**
+   * The candidates of one policy entry: those checkpointed by an earlier attempt of this job on
+   * this machine when they are intact, else the method's fresh output (then checkpointed).
+   */
+  private List<Candidate> candidates(
+      CompressionMethod method,
+      MethodSpec spec,
+      Job job,
+      Path jobDir,
+      DownloadedVersion parent,
+      DatasetSplits data,
+      Optional<Path> calibration,
+      CompressionPolicy policy,
+      ProgressListener progress)
+      throws Exception {
+    Path out = jobDir.resolve("candidates").resolve(spec.label());
+    Optional<List<Candidate>> done = CandidateCheckpoint.read(out, spec.method());
+    if (done.isPresent()) {
+      LOG.info(
+          "job {}: reusing the {} candidates {} built before the restart",
+          job.id(),
+          spec.label(),
+          done.get().stream().map(Candidate::role).toList());
+      progress.update(1, "reused " + done.get().size() + " candidates built before");
+      return done.get();
+    }
+    deleteRecursively(out);
+    Files.createDirectories(out);
+    CompressionRequest request =
+        new CompressionRequest(
+            spec,
+            job.model(),
+            job.version(),
+            parent.directory(),
+            data,
+            calibration,
+            out,
+            config.runtime(),
+            policy.data().seed(),
+            config.latencyIterations());
+    List<Candidate> candidates = method.compress(request, progress);
+    if (candidates.isEmpty()) {
+      throw new IllegalStateException("produced no candidate");
+    }
+    CandidateCheckpoint.write(out, spec.method(), candidates);
+    return candidates;
   }
 
   private Job fail(Job job, String reason, long t0) {
