@@ -123,7 +123,9 @@ public final class LlmPrunerCommand implements Callable<Integer> {
   @Option(
       names = "--max-train",
       defaultValue = "2000",
-      description = "Encoders: training examples for the chip and recovery (default: 2000).")
+      description =
+          "Encoders: training examples for the chips; recovery trains on the next as many"
+              + " (default: 2000).")
   int maxTrain;
 
   @Option(
@@ -275,9 +277,11 @@ public final class LlmPrunerCommand implements Callable<Integer> {
     DatasetSplits splits =
         DatasetReader.splits(
             train, Optional.of(validation), Optional.empty(), DatasetColumns.infer(), 0.1, 42L);
-    TaskData tr = TaskData.of(splits.train());
-    TaskData va = TaskData.of(splits.validation());
-    return new PruningTask.Classification(tr.head(maxTrain), va, train.getFileName().toString());
+    return PruningTask.Classification.split(
+        TaskData.of(splits.train()),
+        maxTrain,
+        TaskData.of(splits.validation()),
+        train.getFileName().toString());
   }
 
   private static CalibrationText part(CalibrationText all, List<long[]> seqs) {

@@ -156,7 +156,7 @@ public final class LlmPrunerBundle {
     r.put("prune_seconds", v.pruneSeconds());
     if (!Double.isNaN(v.throughputPerSecond())) {
       r.put("throughput_per_second", v.throughputPerSecond());
-      r.put("dense_throughput_per_second", s.denseThroughput());
+      r.put("dense_throughput_per_second", v.denseThroughputPerSecond());
     }
     List<Map<String, Object>> layers = new ArrayList<>();
     Map<Integer, LayerImportance> byLayer = new LinkedHashMap<>();

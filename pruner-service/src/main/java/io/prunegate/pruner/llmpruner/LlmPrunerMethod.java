@@ -107,10 +107,12 @@ public final class LlmPrunerMethod implements CompressionMethod {
   public List<Candidate> compress(CompressionRequest request, ProgressListener progress) {
     LlmPrunerOptions options = options(request.spec(), request.seed());
     List<Double> ratios = ratios(request.spec());
-    TaskData train = TaskData.of(request.data().train()).head(options.recoveryExamples());
-    TaskData validation = TaskData.of(request.data().validation());
     PruningTask task =
-        new PruningTask.Classification(train, validation, request.data().train().name());
+        PruningTask.Classification.split(
+            TaskData.of(request.data().train()),
+            options.recoveryExamples(),
+            TaskData.of(request.data().validation()),
+            request.data().train().name());
     List<Candidate> out = new ArrayList<>();
     try (LlmPrunerSession s =
         LlmPrunerSession.open(

@@ -20,8 +20,8 @@ import java.util.List;
  * @param recover whether LoRA recovery runs after pruning
  * @param lora recovery settings
  * @param pooling encoders: pooling of the last layer for the chip
- * @param recoveryExamples encoders: training examples used for recovery (0 = all); decoders:
- *     sequences of the recovery text
+ * @param recoveryExamples encoders: training examples for the chips; recovery trains on the next as
+ *     many ({@link PruningTask.Classification#split}); unused for decoders
  */
 public record LlmPrunerOptions(
     double ratio,

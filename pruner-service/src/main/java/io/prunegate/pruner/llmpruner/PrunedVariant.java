@@ -22,7 +22,10 @@ import java.util.Optional;
  * @param lossCurve the recovery loss curve, when recovered
  * @param loraParameters the number of adapter parameters trained
  * @param pruneSeconds wall time of planning and slicing
- * @param throughputPerSecond examples per second of the variant (encoders, batch 32)
+ * @param throughputPerSecond examples per second of the variant (encoders, batch 32; NaN when
+ *     nothing was removed or for decoders)
+ * @param denseThroughputPerSecond examples per second of the dense model, timed alternately with
+ *     the variant on the same batches
  * @param manager owns the variant's new arrays
  */
 public record PrunedVariant(
@@ -38,6 +41,7 @@ public record PrunedVariant(
     long loraParameters,
     double pruneSeconds,
     double throughputPerSecond,
+    double denseThroughputPerSecond,
     NDManager manager)
     implements AutoCloseable {
 
@@ -61,6 +65,11 @@ public record PrunedVariant(
     public double totalRemoved() {
       return before == 0 ? 0 : 1.0 - (double) after / before;
     }
+  }
+
+  /** The variant's throughput over the dense model's, measured side by side. */
+  public double throughputGain() {
+    return throughputPerSecond / denseThroughputPerSecond;
   }
 
   @Override

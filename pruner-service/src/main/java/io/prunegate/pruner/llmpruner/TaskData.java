@@ -40,6 +40,15 @@ public record TaskData(List<String> texts, int[] labels, List<String> labelNames
     return texts.size();
   }
 
+  /** Examples {@code from} (inclusive) to {@code to} (exclusive), clipped to the size. */
+  public TaskData slice(int from, int to) {
+    int a = Math.min(from, size());
+    int b = Math.min(Math.max(a, to), size());
+    int[] l = new int[b - a];
+    System.arraycopy(labels, a, l, 0, b - a);
+    return new TaskData(texts.subList(a, b), l, labelNames);
+  }
+
   /** The first {@code n} examples (all when fewer). */
   public TaskData head(int n) {
     int k = Math.min(n, size());
