@@ -48,7 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--requests",
-      defaultValue = "300",
+      defaultValue = "200",
       description =
           "requests per measurement phase and variant (a burst, then the same number paced;"
               + " default ${DEFAULT-VALUE})")
@@ -128,13 +128,20 @@ public final class DemoCommand implements Callable<Integer> {
         Duration.ofSeconds(timeoutSeconds));
   }
 
+  private static void quiet(String logger, Level level) {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(logger)).setLevel(level);
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     DemoOptions o = options();
     if (!verbose && System.getenv("PRUNEGATE_LOG_LEVEL") == null) {
       // The steps and the summary tell the story; the services' INFO lines would drown them.
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.prunegate"))
-          .setLevel(Level.WARN);
+      quiet("io.prunegate", Level.WARN);
+      // The broker's first-start notices and DJL's GPU probe on a CPU machine are not problems.
+      quiet("org.apache.kafka", Level.ERROR);
+      quiet("kafka", Level.ERROR);
+      quiet("ai.djl.util.cuda", Level.ERROR);
     }
     DemoConsole console = new DemoConsole(System.out, Demo.STEPS);
     Demo demo = new Demo(o, console);
