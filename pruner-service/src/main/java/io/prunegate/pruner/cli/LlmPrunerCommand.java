@@ -157,8 +157,8 @@ public final class LlmPrunerCommand implements Callable<Integer> {
 
   @Option(
       names = "--lora-lr",
-      defaultValue = "3e-4",
-      description = "LoRA learning rate (default: 3e-4; the chip head uses 1e-3).")
+      defaultValue = "1e-3",
+      description = "LoRA learning rate (default: 1e-3; the chip head uses 1e-3 too).")
   float loraLr;
 
   @Option(names = "--epochs", defaultValue = "1", description = "Recovery epochs (default: 1).")

@@ -74,7 +74,7 @@ public final class LlmPrunerMethod implements CompressionMethod {
             (float) r.number("lora_alpha", l.alpha(), 1e-6, 1e6),
             (float) r.number("lora_dropout", l.dropout(), 0, 0.9),
             l.targets(),
-            (float) r.number("lora_learning_rate", 1e-3, 1e-7, 1),
+            (float) r.number("lora_learning_rate", l.learningRate(), 1e-7, 1),
             l.headLearningRate(),
             r.integer("epochs", l.epochs(), 1, 100),
             l.batchSize(),

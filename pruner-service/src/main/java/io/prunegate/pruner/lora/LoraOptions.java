@@ -49,10 +49,10 @@ public record LoraOptions(
 
   /**
    * Rank 8, alpha 16, dropout 0.05 on every projection (LLM-Pruner's recovery settings); Adam at
-   * 3e-4 (head 1e-3), one epoch, batches of 16.
+   * 1e-3 (head 1e-3: one short epoch is the usual budget here), one epoch, batches of 16.
    */
   public static LoraOptions defaults() {
-    return new LoraOptions(8, 16f, 0.05f, LoraTarget.all(), 3e-4f, 1e-3f, 1, 16, 0, 42L);
+    return new LoraOptions(8, 16f, 0.05f, LoraTarget.all(), 1e-3f, 1e-3f, 1, 16, 0, 42L);
   }
 
   public float scale() {
