@@ -36,6 +36,7 @@ public final class ChampionTrainer {
   private final RuntimeOptions runtime;
   private final long seed;
 
+  /** A trainer loading the model with {@code runtime}; {@code seed} fixes the chip's training. */
   public ChampionTrainer(RuntimeOptions runtime, long seed) {
     this.runtime = runtime;
     this.seed = seed;

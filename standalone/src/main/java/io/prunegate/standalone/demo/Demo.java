@@ -92,6 +92,7 @@ public final class Demo implements AutoCloseable {
   private long jobEndedAt;
   private boolean closed;
 
+  /** A demo with these options, printing its steps on {@code console}; starts nothing yet. */
   public Demo(DemoOptions options, DemoConsole console) {
     this.options = options;
     this.console = console;
@@ -106,8 +107,8 @@ public final class Demo implements AutoCloseable {
     startKafka(work);
     startRegistry(work);
     Path modelDir = importModel();
-    startGateway(work);
     startPruner(work);
+    startGateway(work);
     DatasetSplits data = BuiltinDatasets.supportTickets();
     LabelledDataset test = testSet(data);
     loadRun =
@@ -539,13 +540,14 @@ public final class Demo implements AutoCloseable {
     }
   }
 
+  /** The running gateway (after {@link #run}). */
   public Gateway gateway() {
     return gateway;
   }
 
   /**
-   * Stops everything in reverse start order: the producer, the pruner, the gateway (which answers
-   * and commits what it took), the registry, the broker.
+   * Stops everything in reverse start order: the producer, the gateway (which answers and commits
+   * what it took), the pruner, the registry, the broker.
    */
   @Override
   public synchronized void close() {

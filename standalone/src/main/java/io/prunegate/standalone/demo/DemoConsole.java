@@ -14,6 +14,7 @@ public final class DemoConsole {
   private final int totalSteps;
   private int step;
 
+  /** A console printing to {@code out}, numbering steps out of {@code totalSteps}. */
   public DemoConsole(PrintStream out, int totalSteps) {
     this.out = out;
     this.totalSteps = totalSteps;

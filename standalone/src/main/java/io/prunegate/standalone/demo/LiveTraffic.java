@@ -80,14 +80,17 @@ public final class LiveTraffic implements AutoCloseable {
         servedBy);
   }
 
+  /** Requests sent so far. */
   public synchronized int sent() {
     return sent;
   }
 
+  /** Requests answered so far. */
   public synchronized int answered() {
     return answered;
   }
 
+  /** Ok answers so far by {@code v<version>/<alias>}. */
   public synchronized Map<String, Integer> servedBy() {
     return new TreeMap<>(servedBy);
   }

@@ -25,6 +25,7 @@ public final class TrafficMeter {
   private final String model;
   private final LabelledDataset test;
 
+  /** A meter sending {@code test}'s texts for {@code model} through {@code run}. */
   public TrafficMeter(LoadRun run, String model, LabelledDataset test) {
     this.run = run;
     this.model = model;
@@ -128,18 +129,22 @@ public final class TrafficMeter {
     final Map<String, Integer> byVersion = new TreeMap<>();
     final List<Long> latenciesNanos = new ArrayList<>();
 
+    /** Requests answered. */
     public int answered() {
       return answered;
     }
 
+    /** Answers with status ok. */
     public int ok() {
       return ok;
     }
 
+    /** Ok answers matching the test label. */
     public int correct() {
       return correct;
     }
 
+    /** Ok answers by {@code v<version>/<variant>}. */
     public Map<String, Integer> servedBy() {
       return servedBy;
     }
