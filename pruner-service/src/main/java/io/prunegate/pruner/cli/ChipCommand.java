@@ -115,6 +115,15 @@ public final class ChipCommand implements Callable<Integer> {
   int maxTrain;
 
   @Option(
+      names = "--min-words",
+      defaultValue = "0",
+      description =
+          "Use only --train rows of at least this many words, duplicates removed, for training"
+              + " and held-out validation (for phrase-level data such as SST-2's train split;"
+              + " default ${DEFAULT-VALUE}: every row).")
+  int minWords;
+
+  @Option(
       names = "--batch-size",
       defaultValue = "32",
       description = "Texts per forward pass (default ${DEFAULT-VALUE}).")
@@ -140,6 +149,9 @@ public final class ChipCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (layer != null && ratio != null) {
       throw new ParameterException(spec.commandLine(), "give --layer or --ratio, not both");
+    }
+    if (minWords < 0) {
+      throw new ParameterException(spec.commandLine(), "--min-words must be >= 0");
     }
     LayerSelection selection =
         layer != null
@@ -174,7 +186,8 @@ public final class ChipCommand implements Callable<Integer> {
               Optional.ofNullable(test),
               new DatasetColumns(textColumn, labelColumn),
               validationFraction,
-              seed);
+              seed,
+              minWords);
     } catch (IllegalArgumentException e) {
       // Bad input is the user's to fix: the message names the file, no stack trace.
       spec.commandLine().getErr().println("prune chip: " + e.getMessage());

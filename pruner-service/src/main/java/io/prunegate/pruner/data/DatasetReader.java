@@ -72,9 +72,30 @@ public final class DatasetReader {
       DatasetColumns columns,
       double validationFraction,
       long seed) {
+    return splits(train, validation, test, columns, validationFraction, seed, 0);
+  }
+
+  /**
+   * As {@link #splits(Path, Optional, Optional, DatasetColumns, double, long)}, keeping only the
+   * sentence-like training rows ({@link LabelledDataset#sentenceLike}: at least {@code minWords}
+   * words, duplicates removed) before any validation is held out from them, so that held-out
+   * validation comes from the same sentence-like rows. {@code minWords = 0} keeps every row;
+   * validation and test files are never filtered.
+   */
+  public static DatasetSplits splits(
+      Path train,
+      Optional<Path> validation,
+      Optional<Path> test,
+      DatasetColumns columns,
+      double validationFraction,
+      long seed,
+      int minWords) {
     RawRows trainRows = readRaw(train, columns);
     List<String> names = labelOrder(trainRows.labels());
     LabelledDataset trainSet = trainRows.toDataset(names, null);
+    if (minWords > 0) {
+      trainSet = trainSet.sentenceLike(minWords);
+    }
     LabelledDataset validationSet;
     if (validation.isPresent()) {
       validationSet = readRaw(validation.get(), columns).toDataset(names, train);

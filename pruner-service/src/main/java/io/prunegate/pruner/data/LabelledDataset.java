@@ -84,6 +84,28 @@ public record LabelledDataset(
     }
   }
 
+  /**
+   * The sentence-like examples: texts of at least {@code minWords} whitespace-separated words, each
+   * distinct text once (its first occurrence). Phrase-level corpora such as SST-2's train split
+   * hold many short, overlapping fragments of the same sentences; held out, they make validation
+   * far easier than sentence-level test data, so selection and exit calibration on them do not
+   * transfer. {@code minWords <= 1} only removes duplicate texts.
+   */
+  public LabelledDataset sentenceLike(int minWords) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<Integer> keep = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      String t = texts.get(i).strip();
+      if (!t.isEmpty() && t.split("\\s+").length >= minWords && seen.add(t)) {
+        keep.add(i);
+      }
+    }
+    if (keep.isEmpty()) {
+      throw new IllegalArgumentException(name + ": no example has at least " + minWords + " words");
+    }
+    return subset(keep.stream().mapToInt(Integer::intValue).toArray());
+  }
+
   /** Examples per class, in class-index order. */
   public int[] classCounts() {
     int[] c = new int[labelNames.size()];

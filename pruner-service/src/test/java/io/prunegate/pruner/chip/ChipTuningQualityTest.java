@@ -35,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ChipTuningQualityTest {
 
   private static final int THREADS = Integer.getInteger("prunegate.test.threads", 1);
+
+  /** Minimum words of the SST-2 training rows used (sentence-like rows, not short phrases). */
+  private static final int SST2_MIN_WORDS = 10;
+
   private static final RuntimeOptions CPU = new RuntimeOptions("cpu", THREADS, 1);
 
   private static Path data() {
@@ -109,7 +113,12 @@ class ChipTuningQualityTest {
   @Test
   void sst2(@TempDir Path out) {
     Path dir = data().resolve("sst2");
-    LabelledDataset train = DatasetReader.read(dir.resolve("train.tsv"), DatasetColumns.infer());
+    // train.tsv holds SST-2 phrases (many of 1-3 words, overlapping); dev.tsv holds sentences.
+    // Training and selection use the sentence-like rows (>= 10 words, deduplicated), so that the
+    // validation held out from them resembles dev and selection/exit calibration transfer.
+    LabelledDataset train =
+        DatasetReader.read(dir.resolve("train.tsv"), DatasetColumns.infer())
+            .sentenceLike(SST2_MIN_WORDS);
     LabelledDataset dev = DatasetReader.read(dir.resolve("dev.tsv"), DatasetColumns.infer());
     assertEquals(train.labelNames(), dev.labelNames());
     ChipTuningResult r = run("SST-2", train, dev, out);
@@ -139,19 +148,23 @@ class ChipTuningQualityTest {
     assertTrue(r.chosenLayer() <= layers * 3 / 4, "chosen layer " + r.chosenLayer());
     VariantEvaluation chosen = r.evaluations().get("truncated");
     VariantEvaluation exit = r.evaluations().get("early-exit");
-    // Two targets of issue 4 are still open on SST-2 (docs/chip-tuning.md, "Open targets"): the
-    // half-depth variant within 2.0 points of the best layer, and early exit within 1.0 point of
-    // the chosen variant. Validation phrases held out from train.tsv are much easier than dev
-    // sentences, so selection and exit calibration on them are optimistic. They are measured and
-    // printed here at the target bounds; they become assertions once the issue's fix lands.
     System.out.printf(
-        "open target, half-depth within 2.0 points of best: %s (%.4f vs %.4f)%n",
+        "target, half-depth within 2.0 points of best: %s (%.4f vs %.4f)%n",
         halfEval.accuracy() >= best - 0.02 ? "met" : "NOT MET", halfEval.accuracy(), best);
+    // Early exit within 1.0 point of the chosen variant is still open (docs/chip-tuning.md, "Open
+    // targets"): even sentence-like validation rows overlap the training sentences (SST-2 phrases
+    // are spans of the same parse trees), so exit thresholds calibrated on them are optimistic.
+    // Measured and printed at the target bound until calibration holds on dev.
     System.out.printf(
-        "open target, early exit within 1.0 point of the chosen variant: %s (%.4f vs %.4f)%n",
+        "open target, early exit within 1.0 point of the chosen variant: %s (%.4f vs %.4f, mean"
+            + " layers %.2f)%n",
         exit.accuracy() >= chosen.accuracy() - 0.01 ? "met" : "NOT MET",
         exit.accuracy(),
-        chosen.accuracy());
+        chosen.accuracy(),
+        exit.meanExitLayer());
+    assertTrue(
+        halfEval.accuracy() >= best - 0.02,
+        "half-depth dev accuracy " + halfEval.accuracy() + " vs best " + best);
     assertTrue(exit.meanExitLayer() <= layers / 2.0, "mean exit layer " + exit.meanExitLayer());
     assertTrue(bench.ratios().get("half") >= 1.8, "half-depth throughput ratio " + bench.ratios());
   }

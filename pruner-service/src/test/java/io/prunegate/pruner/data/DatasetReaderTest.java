@@ -166,4 +166,34 @@ class DatasetReaderTest {
     LabelledDataset sample = s.train().sample(40, 3);
     assertArrayEquals(new int[] {32, 8}, sample.classCounts());
   }
+
+  @Test
+  void sentenceLikeKeepsLongDistinctRowsBeforeHoldingOutValidation() throws Exception {
+    StringBuilder b = new StringBuilder("sentence\tlabel\n");
+    for (int i = 0; i < 20; i++) {
+      b.append("a short one ").append(i).append('\t').append(i % 2).append('\n');
+      b.append("this is a long enough sentence number ").append(i).append('\t');
+      b.append(i % 2).append('\n');
+    }
+    b.append("this is a long enough sentence number 0\t0\n");
+    Path f = write("phrases.tsv", b.toString());
+    LabelledDataset all = DatasetReader.read(f, DatasetColumns.infer());
+    LabelledDataset kept = all.sentenceLike(8);
+    assertEquals(20, kept.size());
+    assertTrue(kept.texts().stream().allMatch(t -> t.startsWith("this is a long")));
+    assertEquals(Set.copyOf(kept.texts()).size(), kept.size());
+    assertEquals(40, all.sentenceLike(1).size());
+    assertThrows(IllegalArgumentException.class, () -> all.sentenceLike(50));
+
+    DatasetSplits s =
+        DatasetReader.splits(
+            f, Optional.empty(), Optional.empty(), DatasetColumns.infer(), 0.25, 7, 8);
+    assertEquals(15, s.train().size());
+    assertEquals(5, s.validation().size());
+    Set<String> seen = new HashSet<>(s.train().texts());
+    for (String t : s.validation().texts()) {
+      assertTrue(t.startsWith("this is a long"), t);
+      assertTrue(seen.add(t), "validation text also in train: " + t);
+    }
+  }
 }
