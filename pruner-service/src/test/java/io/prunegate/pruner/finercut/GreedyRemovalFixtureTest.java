@@ -11,6 +11,7 @@ import io.prunegate.model.runtime.ForwardOptions;
 import io.prunegate.model.runtime.LoadedModel;
 import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.model.runtime.TokenBatch;
+import io.prunegate.pruner.llmpruner.TinyLlamaFixture;
 import io.prunegate.pruner.progress.ProgressListener;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ class GreedyRemovalFixtureTest {
 
   @Test
   void firstStepDivergencesMatchTheReferenceSingleRemovalJs() {
-    Path dir = TinyLlamaFixture.dense();
+    Path dir = TinyLlamaFixture.dir("dense");
     JsonNode expected = TinyLlamaFixture.expected(dir);
     TokenBatch batch = TinyLlamaFixture.batch(expected);
     try (LoadedModel model = LoadedModel.load(dir, ONE_THREAD)) {
@@ -50,7 +51,7 @@ class GreedyRemovalFixtureTest {
 
   @Test
   void cachedEvaluationGivesTheNaiveRemovalOrder() {
-    Path dir = TinyLlamaFixture.dense();
+    Path dir = TinyLlamaFixture.dir("dense");
     TokenBatch batch = TinyLlamaFixture.batch(TinyLlamaFixture.expected(dir));
     try (LoadedModel model = LoadedModel.load(dir, ONE_THREAD)) {
       RemovalOrder cached =
@@ -79,7 +80,7 @@ class GreedyRemovalFixtureTest {
 
   @Test
   void excludedLayersAndAttentionOnlyLimitTheCandidates() {
-    Path dir = TinyLlamaFixture.dense();
+    Path dir = TinyLlamaFixture.dir("dense");
     TokenBatch batch = TinyLlamaFixture.batch(TinyLlamaFixture.expected(dir));
     try (LoadedModel model = LoadedModel.load(dir, ONE_THREAD)) {
       RemovalOrder order =
@@ -98,7 +99,7 @@ class GreedyRemovalFixtureTest {
 
   @Test
   void removedStructureIsWrittenAndRunsLikeTheMaskedModel(@TempDir Path tmp) {
-    Path dir = TinyLlamaFixture.dense();
+    Path dir = TinyLlamaFixture.dir("dense");
     TokenBatch batch = TinyLlamaFixture.batch(TinyLlamaFixture.expected(dir));
     Set<Sublayer> removed;
     float[] masked;
