@@ -216,9 +216,10 @@ public final class ChipTuner {
           exitDepths[d - 1] = d;
           exitProbs[d - 1] = valProbs[d - 1];
         }
-        double floor = curve.get(best - 1).validationAccuracy() - options.tolerancePoints() / 200.0;
+        // Exits may lose at most the tolerance of the examples the best layer's chip gets right.
         calibration =
-            new ExitCalibrator(exitDepths, exitProbs, valLabels, classes).calibrate(floor);
+            new ExitCalibrator(exitDepths, exitProbs, valLabels, classes)
+                .calibrate(options.tolerancePoints() / 100.0);
         List<ChipWeights> exitChips = new ArrayList<>();
         for (int d : calibration.thresholds().keySet()) {
           exitChips.add(chips.get(d - 1));
@@ -226,10 +227,11 @@ public final class ChipTuner {
         exitChips.add(chips.get(best - 1));
         writer.write(exitDir, exitChips, calibration.thresholds());
         LOG.info(
-            "early exit: thresholds={} validation accuracy={} mean depth={}",
+            "early exit: thresholds={} validation accuracy={} mean depth={} lost={}",
             calibration.thresholds(),
             calibration.accuracy(),
-            calibration.meanDepth());
+            calibration.meanDepth(),
+            calibration.lost());
       }
 
       VariantEvaluator timed = new VariantEvaluator(runtime, latencyIterations);

@@ -60,7 +60,9 @@ public final class DatasetReader {
   /**
    * Reads a training file and, when given, validation and test files under the training file's
    * label names. Without a validation file, a stratified {@code validationFraction} of the training
-   * rows is held out (deterministic for {@code seed}).
+   * rows is held out (deterministic for {@code seed}) with {@link LabelledDataset#splitBySource}:
+   * validation rows are whole texts and training drops the rows that are spans of them, so that
+   * phrase-level files (SST-2's train split) do not put fragments of one sentence on both sides.
    *
    * @throws IllegalArgumentException for an empty file, a missing column, a label that occurs in
    *     validation or test but not in training, or a class too small to split
@@ -116,7 +118,7 @@ public final class DatasetReader {
                 + names.size()
                 + " classes; give a validation file");
       }
-      LabelledDataset[] parts = trainSet.split(count, seed);
+      LabelledDataset[] parts = trainSet.splitBySource(count, seed);
       trainSet = parts[0];
       validationSet = parts[1];
     }

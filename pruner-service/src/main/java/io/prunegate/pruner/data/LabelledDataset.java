@@ -141,7 +141,29 @@ public record LabelledDataset(
     };
   }
 
-  /** Stratified index split helper, shared by {@link #sample} and {@link #split}. */
+  /**
+   * Splits off a stratified validation set of {@code validationCount} whole texts and keeps
+   * overlapping texts apart ({@link SourceDisjointSplit}): validation texts are ones no other text
+   * contains, and training drops every text that is a span of one of them. Returns {train,
+   * validation}; training may be smaller than {@code size() - validationCount}. Deterministic for a
+   * seed.
+   */
+  public LabelledDataset[] splitBySource(int validationCount, long seed) {
+    int[][] parts;
+    try {
+      parts = SourceDisjointSplit.split(texts, labelArray(), numClasses(), validationCount, seed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+    }
+    return new LabelledDataset[] {
+      subset(parts[0]).named(name + "#train"), subset(parts[1]).named(name + "#validation")
+    };
+  }
+
+  /**
+   * Stratified index split helper, shared by {@link #sample} and {@link #split} and {@link
+   * #splitBySource}.
+   */
   static final class StratifiedSplit {
 
     private StratifiedSplit() {}

@@ -11,7 +11,8 @@ class ExitCalibratorTest {
 
   /**
    * Three binary chips: confident examples are right more often, and deeper chips are better. The
-   * calibrated cascade keeps validation accuracy at the floor and runs fewer layers.
+   * calibrated cascade loses at most the budget of the deepest chip's right answers and runs fewer
+   * layers; a larger budget lets more examples leave earlier.
    */
   @Test
   void holdsTheFloorWithFewerLayers() {
@@ -34,10 +35,16 @@ class ExitCalibratorTest {
     }
     ExitCalibrator c = new ExitCalibrator(depths, probs, labels, 2);
     double deepest = c.cascade(new double[] {2, 2, 2})[0];
-    double floor = deepest - 0.005;
-    ExitCalibrator.Calibration cal = c.calibrate(floor);
-    assertTrue(cal.accuracy() >= floor, cal + " floor " + floor);
+    ExitCalibrator.Calibration cal = c.calibrate(0.01);
+    assertTrue(cal.lost() <= 0.01, cal.toString());
+    // Losses are bounded; chance gains of the early chips cannot hide them.
+    assertTrue(cal.accuracy() >= deepest - 0.01, cal + " deepest " + deepest);
     assertTrue(cal.meanDepth() < 8, cal.toString());
+    ExitCalibrator.Calibration loose = c.calibrate(0.05);
+    assertTrue(loose.lost() <= 0.05 && loose.meanDepth() <= cal.meanDepth(), loose.toString());
+    ExitCalibrator.Calibration none = c.calibrate(0);
+    assertEquals(0.0, none.lost());
+    assertTrue(none.meanDepth() >= cal.meanDepth(), none.toString());
     assertTrue(cal.thresholds().keySet().stream().allMatch(d -> d == 2 || d == 4));
     for (double t : cal.thresholds().values()) {
       assertTrue(t >= 0.5 && t <= 1.0, "threshold " + t);
@@ -48,14 +55,16 @@ class ExitCalibratorTest {
     t[2] = Double.POSITIVE_INFINITY;
     assertEquals(cal.accuracy(), c.cascade(t)[0], 1e-12);
     assertEquals(cal.meanDepth(), c.cascade(t)[1], 1e-12);
+    assertEquals(cal.lost(), c.cascade(t)[2], 1e-12);
   }
 
   @Test
-  void anUnreachableFloorKeepsEveryExampleOnTheDeepestChip() {
+  void noBudgetKeepsEveryExampleThatWouldBeLostOnTheDeepestChip() {
+    // The shallow chip says class 0 for everything, confidently: every exit loses a class-1 answer.
     int[] labels = {0, 1, 0, 1};
     float[][] probs = {{0.9f, 0.1f, 0.9f, 0.1f, 0.9f, 0.1f, 0.9f, 0.1f}, {1, 0, 0, 1, 1, 0, 0, 1}};
     ExitCalibrator.Calibration cal =
-        new ExitCalibrator(new int[] {3, 6}, probs, labels, 2).calibrate(1.0);
+        new ExitCalibrator(new int[] {3, 6}, probs, labels, 2).calibrate(0);
     assertEquals(Map.of(), cal.thresholds());
     assertEquals(6.0, cal.meanDepth());
     assertEquals(1.0, cal.accuracy());

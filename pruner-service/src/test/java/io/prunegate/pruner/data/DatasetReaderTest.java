@@ -196,4 +196,52 @@ class DatasetReaderTest {
       assertTrue(seen.add(t), "validation text also in train: " + t);
     }
   }
+
+  @Test
+  void heldOutValidationKeepsFragmentsOfItsSentencesOutOfTraining() throws Exception {
+    // SST-2-like rows: 30 sentences, each followed by two of its own phrases and a duplicate.
+    StringBuilder b = new StringBuilder("sentence\tlabel\n");
+    for (int i = 0; i < 30; i++) {
+      String label = i % 3 == 0 ? "pos" : "neg";
+      String sentence = "movie " + i + " was a truly remarkable piece of work number " + i;
+      b.append(sentence).append('\t').append(label).append('\n');
+      b.append("A Truly Remarkable Piece").append('\t').append(label).append('\n');
+      b.append("piece of work number ").append(i).append('\t').append(label).append('\n');
+      b.append(sentence).append('\t').append(label).append('\n');
+    }
+    Path f = write("phrases.tsv", b.toString());
+    LabelledDataset all = DatasetReader.read(f, DatasetColumns.infer());
+    LabelledDataset[] parts = all.splitBySource(6, 3);
+    LabelledDataset train = parts[0];
+    LabelledDataset validation = parts[1];
+    assertEquals(6, validation.size());
+    assertArrayEquals(new int[] {4, 2}, validation.classCounts());
+    for (String v : validation.texts()) {
+      assertTrue(v.startsWith("movie "), "validation holds whole sentences: " + v);
+      String number = v.substring(v.lastIndexOf(' ') + 1);
+      for (String t : train.texts()) {
+        assertTrue(!v.toLowerCase().contains(t.toLowerCase()), t + " is part of " + v);
+        assertTrue(!t.endsWith(" number " + number), "fragment of a validation sentence: " + t);
+      }
+    }
+    // 24 sentences and their numbered phrases and duplicates stay; the shared phrase is a span
+    // of every sentence, validation ones included, so it is dropped everywhere.
+    assertEquals(24 * 3, train.size());
+    assertEquals(train.texts(), all.splitBySource(6, 3)[0].texts(), "deterministic for a seed");
+
+    // Without overlapping texts it is the plain stratified split.
+    StringBuilder plain = new StringBuilder("text\tlabel\n");
+    for (int i = 0; i < 50; i++) {
+      plain.append("distinct text ").append(i).append('\t').append(i % 5 == 0 ? 1 : 0);
+      plain.append('\n');
+    }
+    LabelledDataset distinct =
+        DatasetReader.read(write("plain.tsv", plain.toString()), DatasetColumns.infer());
+    LabelledDataset[] plainParts = distinct.splitBySource(10, 1);
+    assertEquals(40, plainParts[0].size());
+    assertArrayEquals(new int[] {8, 2}, plainParts[1].classCounts());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> all.splitBySource(30, 1));
+    assertTrue(e.getMessage().contains("only 30 of 120 texts"), e.getMessage());
+  }
 }
