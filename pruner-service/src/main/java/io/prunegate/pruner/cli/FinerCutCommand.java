@@ -1,6 +1,7 @@
 package io.prunegate.pruner.cli;
 
 import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.pruner.data.CalibrationText;
 import io.prunegate.pruner.finercut.FinerCut;
 import io.prunegate.pruner.finercut.FinerCutOptions;
 import io.prunegate.pruner.finercut.FinerCutReport;
@@ -45,13 +46,24 @@ public final class FinerCutCommand implements Callable<Integer> {
   Path calibration;
 
   @Option(
+      names = "--calibration-layout",
+      description =
+          "STREAM (the file as one token stream cut into N x T) or LINES (each of the first N"
+              + " non-empty lines one sequence, at most T tokens). Default: LINES for CHIP_JS,"
+              + " STREAM otherwise.")
+  CalibrationText.Layout layout;
+
+  @Option(
       names = "--sequences",
-      description = "Calibration sequences N (default: 10 for decoders, 64 for encoders).")
+      description =
+          "Calibration sequences N (default: STREAM 10 for decoders, 64 for encoders; LINES 256).")
   Integer sequences;
 
   @Option(
       names = "--tokens",
-      description = "Tokens per sequence T (default: 256 for decoders, 128 for encoders).")
+      description =
+          "Tokens per sequence T (default: STREAM 256 for decoders, 128 for encoders; LINES at"
+              + " most 128).")
   Integer tokens;
 
   @Option(
@@ -130,6 +142,7 @@ public final class FinerCutCommand implements Callable<Integer> {
             .run(
                 model,
                 calibration,
+                Optional.ofNullable(layout),
                 Optional.ofNullable(sequences),
                 Optional.ofNullable(tokens),
                 criterion,
@@ -141,11 +154,13 @@ public final class FinerCutCommand implements Callable<Integer> {
     out.println(FinerCutReport.markdown(order, ratios));
     out.printf(
         Locale.ROOT,
-        "calibration: %s (sha256 %s), %d x %d tokens%n",
+        "calibration: %s (sha256 %s), %s, %d sequences of at most %d tokens, %d tokens in all%n",
         calibration,
         result.calibration().sha256(),
+        result.calibration().layout().name().toLowerCase(Locale.ROOT),
         result.calibration().count(),
-        result.calibration().tokens());
+        result.calibration().tokens(),
+        result.calibration().totalTokens());
     out.printf(
         Locale.ROOT,
         "sublayer evaluations: %d (naive: %d); wall time %.1f s%n",

@@ -285,6 +285,6 @@ public final class LlmPrunerCommand implements Callable<Integer> {
   }
 
   private static CalibrationText part(CalibrationText all, List<long[]> seqs) {
-    return new CalibrationText(seqs, all.source(), all.sha256(), all.tokens());
+    return new CalibrationText(seqs, all.source(), all.sha256(), all.tokens(), all.layout());
   }
 }

@@ -12,17 +12,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Calibration data for the task-agnostic methods (FinerCut, LLM-Pruner's LM loss): a plain text
- * file tokenized as one running stream and cut into {@code n} sequences of exactly {@code tokens}
- * tokens, each framed by the tokenizer's special tokens. What was used is recorded (file sha256, N,
- * T) for the variant's manifest.
+ * Calibration data for FinerCut and LLM-Pruner's LM loss, read from a plain text file in one of two
+ * layouts: {@link Layout#STREAM} tokenizes the file as one running stream cut into {@code n}
+ * sequences of exactly {@code tokens} tokens (the task-agnostic criteria), {@link Layout#LINES}
+ * takes the first {@code n} non-empty lines as separate sequences of at most {@code tokens} tokens
+ * (the task-aware chip criterion, whose chip reads one input at a time). Each sequence is framed by
+ * the tokenizer's special tokens. What was used is recorded (file sha256, layout, N, T) for the
+ * variant's manifest.
  *
- * @param sequences the token sequences, each of length {@code tokens}
+ * @param sequences the token sequences, each at most {@code tokens} long (exactly, for STREAM)
  * @param source the text file
  * @param sha256 the file's sha256
- * @param tokens tokens per sequence (T)
+ * @param tokens tokens per sequence (T; the cap for LINES)
+ * @param layout how the file became sequences
  */
-public record CalibrationText(List<long[]> sequences, Path source, String sha256, int tokens) {
+public record CalibrationText(
+    List<long[]> sequences, Path source, String sha256, int tokens, Layout layout) {
+
+  /** How a calibration file becomes sequences. */
+  public enum Layout {
+    /** One running token stream cut into fixed-length sequences. */
+    STREAM,
+    /** One sequence per non-empty line, cut at the token cap. */
+    LINES;
+
+    /** Parses {@code stream} or {@code lines} (case-insensitive). */
+    public static Layout parse(String text) {
+      try {
+        return valueOf(text.strip().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "calibration layout must be stream or lines, was '" + text + "'", e);
+      }
+    }
+  }
 
   /** Default N x T for decoders (as FinerCut's authors) and encoders. */
   public static final int DECODER_N = 10;
@@ -30,6 +53,21 @@ public record CalibrationText(List<long[]> sequences, Path source, String sha256
   public static final int DECODER_T = 256;
   public static final int ENCODER_N = 64;
   public static final int ENCODER_T = 128;
+
+  /** Default N x T for {@link Layout#LINES}: 256 lines of at most 128 tokens. */
+  public static final int LINES_N = 256;
+
+  public static final int LINES_T = 128;
+
+  public CalibrationText {
+    sequences = List.copyOf(sequences);
+    for (long[] s : sequences) {
+      if (s.length > tokens) {
+        throw new IllegalArgumentException(
+            "a calibration sequence has " + s.length + " tokens, more than " + tokens);
+      }
+    }
+  }
 
   /** Reads {@code file} into {@code n} sequences of {@code tokens} tokens. */
   public static CalibrationText read(Path file, TextTokenizer tokenizer, int n, int tokens) {
@@ -81,14 +119,60 @@ public record CalibrationText(List<long[]> sequences, Path source, String sha256
       seqs.add(s);
     }
     return new CalibrationText(
-        List.copyOf(seqs), file, io.prunegate.model.bundle.VariantBundle.sha256(file), tokens);
+        List.copyOf(seqs),
+        file,
+        io.prunegate.model.bundle.VariantBundle.sha256(file),
+        tokens,
+        Layout.STREAM);
+  }
+
+  /**
+   * Reads the first {@code n} non-empty lines of {@code file} as {@code n} sequences of at most
+   * {@code maxTokens} tokens (special tokens included; longer lines are cut).
+   */
+  public static CalibrationText lines(Path file, TextTokenizer tokenizer, int n, int maxTokens) {
+    if (n < 1 || maxTokens < 4) {
+      throw new IllegalArgumentException(
+          "need n >= 1 and tokens >= 4, got " + n + " x " + maxTokens);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": calibration text not found");
+    }
+    long[][] specials = tokenizer.specialTokens();
+    int body = maxTokens - specials[0].length - specials[1].length;
+    List<long[]> seqs = new ArrayList<>();
+    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      var it = lines.iterator();
+      while (seqs.size() < n && it.hasNext()) {
+        String line = it.next().strip();
+        if (line.isEmpty()) {
+          continue;
+        }
+        long[] ids = tokenizer.encodeRaw(line);
+        int take = Math.min(ids.length, body);
+        long[] s = new long[specials[0].length + take + specials[1].length];
+        System.arraycopy(specials[0], 0, s, 0, specials[0].length);
+        System.arraycopy(ids, 0, s, specials[0].length, take);
+        System.arraycopy(specials[1], 0, s, specials[0].length + take, specials[1].length);
+        seqs.add(s);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalArgumentException(
+          file + ": cannot read calibration text: " + e.getMessage(), e);
+    }
+    if (seqs.size() < n) {
+      throw new IllegalArgumentException(
+          file + ": has " + seqs.size() + " non-empty lines, " + n + " needed");
+    }
+    return new CalibrationText(
+        seqs, file, io.prunegate.model.bundle.VariantBundle.sha256(file), maxTokens, Layout.LINES);
   }
 
   public int count() {
     return sequences.size();
   }
 
-  /** The sequences as batches of at most {@code batchSize} rows (no padding: all are full). */
+  /** The sequences as batches of at most {@code batchSize} rows (LINES rows right-padded). */
   public List<TokenBatch> batches(int batchSize) {
     List<TokenBatch> out = new ArrayList<>();
     for (int i = 0; i < sequences.size(); i += batchSize) {
@@ -98,16 +182,25 @@ public record CalibrationText(List<long[]> sequences, Path source, String sha256
     return out;
   }
 
-  /** What the manifest records: file, sha256, N and T. */
+  /** Tokens in all sequences. */
+  public long totalTokens() {
+    return sequences.stream().mapToLong(s -> s.length).sum();
+  }
+
+  /** What the manifest records: file, sha256, layout, N, T and the total tokens. */
   public Map<String, Object> describe() {
     return Map.of(
         "file",
         source.getFileName().toString(),
         "sha256",
         sha256,
+        "layout",
+        layout.name().toLowerCase(java.util.Locale.ROOT),
         "sequences",
         count(),
         "tokens",
-        tokens);
+        tokens,
+        "total_tokens",
+        totalTokens());
   }
 }

@@ -61,21 +61,53 @@ public final class FinerCut {
    */
   public static CalibrationText calibration(
       LoadedModel model, Path file, Optional<Integer> n, Optional<Integer> tokens) {
+    return calibration(model, file, CalibrationText.Layout.STREAM, n, tokens);
+  }
+
+  /**
+   * Reads calibration text for {@code model} in {@code layout}. Defaults when absent: STREAM 10 x
+   * 256 for decoders and 64 x 128 for encoders; LINES 256 lines of at most 128 tokens.
+   */
+  public static CalibrationText calibration(
+      LoadedModel model,
+      Path file,
+      CalibrationText.Layout layout,
+      Optional<Integer> n,
+      Optional<Integer> tokens) {
     boolean encoder = model.config().family() == ModelFamily.BERT;
-    int count = n.orElse(encoder ? CalibrationText.ENCODER_N : CalibrationText.DECODER_N);
-    int t = tokens.orElse(encoder ? CalibrationText.ENCODER_T : CalibrationText.DECODER_T);
+    boolean lines = layout == CalibrationText.Layout.LINES;
+    int count =
+        n.orElse(
+            lines
+                ? CalibrationText.LINES_N
+                : encoder ? CalibrationText.ENCODER_N : CalibrationText.DECODER_N);
+    int t =
+        tokens.orElse(
+            lines
+                ? CalibrationText.LINES_T
+                : encoder ? CalibrationText.ENCODER_T : CalibrationText.DECODER_T);
     if (t > model.config().maxPositions()) {
       throw new IllegalArgumentException(
           t + " calibration tokens exceed the model's " + model.config().maxPositions());
     }
-    return CalibrationText.read(
-        file,
+    var tokenizer =
         model
             .tokenizer()
             .orElseThrow(
-                () -> new IllegalArgumentException(model.directory() + ": no tokenizer.json")),
-        count,
-        t);
+                () -> new IllegalArgumentException(model.directory() + ": no tokenizer.json"));
+    return lines
+        ? CalibrationText.lines(file, tokenizer, count, t)
+        : CalibrationText.read(file, tokenizer, count, t);
+  }
+
+  /**
+   * The layout a criterion reads by default: LINES for the chip criterion (its chip classifies one
+   * input at a time, as in serving), STREAM for the others.
+   */
+  public static CalibrationText.Layout defaultLayout(Criterion criterion) {
+    return criterion == Criterion.CHIP_JS
+        ? CalibrationText.Layout.LINES
+        : CalibrationText.Layout.STREAM;
   }
 
   /** The criterion of {@code kind} for {@code model}; the chip one reads {@code chipBundle}. */
@@ -136,6 +168,7 @@ public final class FinerCut {
   public Result run(
       Path modelDir,
       Path calibrationFile,
+      Optional<CalibrationText.Layout> layout,
       Optional<Integer> sequences,
       Optional<Integer> tokens,
       Criterion criterion,
@@ -150,7 +183,9 @@ public final class FinerCut {
       }
     }
     try (LoadedModel model = LoadedModel.load(modelDir, runtime)) {
-      CalibrationText calibration = calibration(model, calibrationFile, sequences, tokens);
+      CalibrationText calibration =
+          calibration(
+              model, calibrationFile, layout.orElse(defaultLayout(criterion)), sequences, tokens);
       RemovalOrder order =
           search(
               model, calibration, criterion(model, criterion, chipBundle), progress.slice(0, 0.95));

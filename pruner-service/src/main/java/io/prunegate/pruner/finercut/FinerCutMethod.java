@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,10 +31,13 @@ import java.util.Set;
  * calibration N x T; default by family), {@code head} ({@code linear} or {@code mlp}; default
  * linear), {@code pooling} ({@code cls}, {@code mean}, {@code last}; default cls for encoders, last
  * for decoders), {@code max_train_examples} (default 4000), {@code baseline} (default true: also a
- * {@code r0} candidate, the unpruned backbone with the same chip training). The calibration text is
- * the policy's file, or else the training split's texts. The removal order is recorded once up to
- * the largest ratio; each candidate {@code r<percent>} is a prefix of it with a last-layer chip
- * retrained on the pruned backbone.
+ * {@code r0} candidate, the unpruned backbone with the same chip training), {@code
+ * calibration_layout} ({@code stream} or {@code lines}; default lines for chip_js, else stream).
+ * The calibration text is the policy's file, or else the training split's texts. With {@code
+ * criterion: chip_js} (task-aware) a reference chip is first trained on the unpruned backbone with
+ * the job's data, and the search compares the pruned model's chip distributions to it. The removal
+ * order is recorded once up to the largest ratio; each candidate {@code r<percent>} is a prefix of
+ * it with a last-layer chip retrained on the pruned backbone.
  */
 public final class FinerCutMethod implements CompressionMethod {
 
@@ -50,7 +54,8 @@ public final class FinerCutMethod implements CompressionMethod {
           "head",
           "pooling",
           "max_train_examples",
-          "baseline");
+          "baseline",
+          "calibration_layout");
 
   /** The parsed parameters of one policy entry. */
   record Parameters(
@@ -58,6 +63,7 @@ public final class FinerCutMethod implements CompressionMethod {
       Set<Integer> excludedLayers,
       boolean attentionOnly,
       FinerCut.Criterion criterion,
+      CalibrationText.Layout layout,
       Optional<Integer> sequences,
       Optional<Integer> tokens,
       ChipKind head,
@@ -93,11 +99,16 @@ public final class FinerCutMethod implements CompressionMethod {
               r.text("criterion").orElse("auto").toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new PolicyException(
-          r.field("criterion"), "must be auto, next_token_js or hidden_angle");
+          r.field("criterion"), "must be auto, next_token_js, hidden_angle or chip_js");
     }
-    if (criterion == FinerCut.Criterion.CHIP_JS) {
-      throw new PolicyException(
-          r.field("criterion"), "chip_js needs a chip bundle; use it from the CLI (--chips)");
+    CalibrationText.Layout layout;
+    try {
+      layout =
+          r.text("calibration_layout")
+              .map(CalibrationText.Layout::parse)
+              .orElse(FinerCut.defaultLayout(criterion));
+    } catch (IllegalArgumentException e) {
+      throw new PolicyException(r.field("calibration_layout"), e.getMessage());
     }
     ChipKind head;
     Optional<Pooling> pooling;
@@ -117,6 +128,7 @@ public final class FinerCutMethod implements CompressionMethod {
         Set.copyOf(excluded),
         r.bool("attention_only", false),
         criterion,
+        layout,
         sequences,
         optionalInt(r, "tokens", 4, 100_000),
         head,
@@ -150,8 +162,9 @@ public final class FinerCutMethod implements CompressionMethod {
     if (request.calibration().isEmpty()) {
       Files.write(calibrationFile, request.data().train().texts(), StandardCharsets.UTF_8);
     }
+    LabelledDataset train = request.data().train().sample(p.maxTrainExamples(), request.seed());
     List<Path> bundles = new ArrayList<>();
-    Pooling pooling;
+    PrunedChips chips;
     try (LoadedModel model = LoadedModel.load(request.modelDir(), request.runtime())) {
       for (int layer : p.excludedLayers()) {
         if (layer >= model.config().numLayers()) {
@@ -164,19 +177,39 @@ public final class FinerCutMethod implements CompressionMethod {
                   + " layers");
         }
       }
-      pooling =
+      Pooling pooling =
           p.pooling()
               .orElse(
                   model.config().family() == ModelFamily.BERT ? Pooling.CLS : Pooling.LAST_TOKEN);
+      chips =
+          new PrunedChips(
+              new PrunedChips.Settings(p.head(), pooling, 32, request.seed()), request.runtime());
+      Optional<Path> reference = Optional.empty();
+      double searchFrom = 0;
+      if (p.criterion() == FinerCut.Criterion.CHIP_JS) {
+        // The task-aware criterion compares against the unpruned backbone's own chip.
+        Path dir = request.outputDir().resolve("reference-chip");
+        FinerCutVariant.write(
+            model,
+            RemovalOrder.none(model.config().numLayers(), "chip-js"),
+            0,
+            options,
+            Map.of(),
+            Optional.empty(),
+            dir);
+        chips.train(dir, train, request.data().validation(), progress.slice(0, 0.1));
+        reference = Optional.of(dir);
+        searchFrom = 0.1;
+      }
       CalibrationText calibration =
-          FinerCut.calibration(model, calibrationFile, p.sequences(), p.tokens());
+          FinerCut.calibration(model, calibrationFile, p.layout(), p.sequences(), p.tokens());
       RemovalOrder order =
           new FinerCut(options, request.runtime())
               .search(
                   model,
                   calibration,
-                  FinerCut.criterion(model, p.criterion(), Optional.empty()),
-                  progress.slice(0, 0.6));
+                  FinerCut.criterion(model, p.criterion(), reference),
+                  progress.slice(searchFrom, 0.6));
       for (double r : ratios) {
         Path dir = request.outputDir().resolve(FinerCutVariant.name(r));
         FinerCutVariant.write(
@@ -184,10 +217,6 @@ public final class FinerCutMethod implements CompressionMethod {
         bundles.add(dir);
       }
     }
-    LabelledDataset train = request.data().train().sample(p.maxTrainExamples(), request.seed());
-    PrunedChips chips =
-        new PrunedChips(
-            new PrunedChips.Settings(p.head(), pooling, 32, request.seed()), request.runtime());
     List<Candidate> out = new ArrayList<>();
     for (int i = 0; i < ratios.size(); i++) {
       double from = 0.6 + 0.4 * i / ratios.size();

@@ -28,6 +28,11 @@ public record RemovalOrder(
     steps = List.copyOf(steps);
   }
 
+  /** The empty order of an unpruned model (the variant at ratio 0 without a search). */
+  public static RemovalOrder none(int layers, String criterion) {
+    return new RemovalOrder(layers, criterion, List.of(), 0, 0, 0);
+  }
+
   /** The first {@code count} removed sublayers. */
   public Set<Sublayer> prefix(int count) {
     if (count < 0 || count > steps.size()) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("quality")
 class ChipTuningQualityTest {
 
-  private static final int THREADS = Integer.getInteger("prunegate.test.threads", 1);
+  private static final int THREADS = Integer.getInteger("prunegate.test.threads", 2);
 
   /** Minimum words of the SST-2 training rows used (sentence-like rows, not short phrases). */
   private static final int SST2_MIN_WORDS = 10;
@@ -54,7 +54,7 @@ class ChipTuningQualityTest {
 
   private static ChipTuningResult run(
       String title, LabelledDataset trainFile, LabelledDataset dev, Path out) {
-    LabelledDataset[] parts = trainFile.split(500, 42);
+    LabelledDataset[] parts = trainFile.splitBySource(500, 42);
     DatasetSplits splits = new DatasetSplits(parts[0], parts[1], Optional.of(dev));
     Path model = DefaultModels.ensureImported(DefaultModel.BGE_SMALL_EN_V15).directory();
     ChipTuningOptions options = ChipTuningOptions.defaults().withThreads(THREADS);

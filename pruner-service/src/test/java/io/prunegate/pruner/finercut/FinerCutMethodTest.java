@@ -46,6 +46,12 @@ class FinerCutMethodTest {
         assertThrows(
             PolicyException.class, () -> method.validate(spec(Map.of("criterion", "loss"))));
     assertTrue(e.getMessage().contains("methods[0].criterion"), e.getMessage());
+    e =
+        assertThrows(
+            PolicyException.class,
+            () -> method.validate(spec(Map.of("calibration_layout", "columns"))));
+    assertTrue(e.getMessage().contains("methods[0].calibration_layout"), e.getMessage());
+    method.validate(spec(Map.of("criterion", "chip_js", "calibration_layout", "stream")));
     assertTrue(CompressionMethods.builtin().names().contains("finercut"));
   }
 
@@ -90,6 +96,55 @@ class FinerCutMethodTest {
     try (TextClassifier c = TextClassifier.load(pruned.bundle(), runtime)) {
       assertEquals(2, c.classify(data.validation().texts().subList(0, 2)).size());
     }
+  }
+
+  @Test
+  void taskAwareCriterionTrainsAReferenceChipAndCalibratesOnLines(@TempDir Path tmp)
+      throws Exception {
+    Path model = DefaultModels.ensureImported(DefaultModel.ALL_MINILM_L6_V2).directory();
+    DatasetSplits data = BuiltinDatasets.supportTickets();
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    RuntimeOptions runtime = new RuntimeOptions("cpu", 1, 1);
+    CompressionRequest request =
+        new CompressionRequest(
+            spec(
+                Map.of(
+                    "criterion",
+                    "chip_js",
+                    "ratios",
+                    List.of(0.25),
+                    "sequences",
+                    6,
+                    "tokens",
+                    32,
+                    "max_train_examples",
+                    100,
+                    "baseline",
+                    false)),
+            "minilm",
+            1,
+            model,
+            data,
+            Optional.empty(),
+            out,
+            runtime,
+            42L,
+            5);
+    List<Candidate> candidates = new FinerCutMethod().compress(request, ProgressListener.NONE);
+    assertEquals(List.of("r25"), candidates.stream().map(Candidate::role).toList());
+    // The reference chip reads the unpruned backbone (all 6 layers) and is not a candidate.
+    BundleManifest reference = VariantBundle.readManifest(out.resolve("reference-chip"));
+    assertEquals(List.of(6), reference.structure().chipDepths());
+    assertEquals(
+        12, reference.structure().attentionSublayers() + reference.structure().ffnSublayers());
+    BundleManifest m = VariantBundle.readManifest(candidates.get(0).bundle());
+    assertEquals(9, m.structure().attentionSublayers() + m.structure().ffnSublayers());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> calibration = (Map<String, Object>) m.data().get("calibration");
+    assertEquals("lines", calibration.get("layout"));
+    assertEquals(6, ((Number) calibration.get("sequences")).intValue());
+    String report = Files.readString(candidates.get(0).bundle().resolve(FinerCutVariant.REPORT));
+    assertTrue(report.contains("chip-js"), report);
   }
 
   private static MethodSpec spec(Map<String, Object> params) {

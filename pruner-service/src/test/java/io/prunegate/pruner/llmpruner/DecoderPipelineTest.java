@@ -91,6 +91,7 @@ class DecoderPipelineTest {
       }
       seqs.add(s);
     }
-    return new CalibrationText(seqs, source.resolve("model.safetensors"), "synthetic", t);
+    return new CalibrationText(
+        seqs, source.resolve("model.safetensors"), "synthetic", t, CalibrationText.Layout.STREAM);
   }
 }
