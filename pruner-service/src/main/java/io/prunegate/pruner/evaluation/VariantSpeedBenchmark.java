@@ -1,4 +1,4 @@
-package io.prunegate.pruner.chip;
+package io.prunegate.pruner.evaluation;
 
 import io.prunegate.model.classify.TextClassifier;
 import io.prunegate.model.runtime.RuntimeOptions;
@@ -12,17 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Throughput of chip variants against the full-depth model on the same batches: every batch is
- * classified by every variant in turn (rotating the order so no variant always runs first), and the
- * ratio of total times full / variant is the throughput ratio. Tokenization is done once up front:
- * the variants share the tokenizer, and the ratio is about the model.
+ * Throughput of classifier variants (any bundle with chips: chip-tuning, FinerCut, LLM-Pruner)
+ * against the full model on the same batches: every batch is classified by every variant in turn
+ * (rotating the order so no variant always runs first), and the ratio of total times full / variant
+ * is the throughput ratio. Tokenization is done once up front: the variants share the tokenizer,
+ * and the ratio is about the model.
  */
-public final class ChipSpeedBenchmark {
+public final class VariantSpeedBenchmark {
 
   /** Throughput ratios against {@code full} and the total seconds per variant. */
   public record Result(Map<String, Double> ratios, Map<String, Double> seconds, int batches) {}
 
-  private ChipSpeedBenchmark() {}
+  private VariantSpeedBenchmark() {}
 
   /**
    * Runs the benchmark.
@@ -94,7 +95,8 @@ public final class ChipSpeedBenchmark {
    */
   public static void main(String[] args) {
     if (args.length < 2) {
-      System.err.println("usage: ChipSpeedBenchmark <data file> full=<bundle> [name=<bundle>...]");
+      System.err.println(
+          "usage: VariantSpeedBenchmark <data file> full=<bundle> [name=<bundle>...]");
       System.exit(2);
     }
     List<String> texts =
