@@ -12,16 +12,15 @@ import io.prunegate.pruner.data.DatasetColumns;
 import io.prunegate.pruner.data.DatasetReader;
 import io.prunegate.pruner.data.DatasetSplits;
 import io.prunegate.pruner.data.LabelledDataset;
+import io.prunegate.pruner.data.QualityData;
 import io.prunegate.pruner.evaluation.VariantEvaluation;
 import io.prunegate.pruner.evaluation.VariantEvaluator;
 import io.prunegate.pruner.evaluation.VariantSpeedBenchmark;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,17 +40,6 @@ class ChipTuningQualityTest {
   private static final int SST2_MIN_WORDS = 10;
 
   private static final RuntimeOptions CPU = new RuntimeOptions("cpu", THREADS, 1);
-
-  private static Path data() {
-    String p = System.getProperty("prunegate.data");
-    if (p == null || p.isBlank()) {
-      p = System.getenv("PRUNEGATE_DATA");
-    }
-    Assumptions.assumeTrue(
-        p != null && !p.isBlank() && Files.isDirectory(Path.of(p)),
-        "PRUNEGATE_DATA is not set to the shared datasets");
-    return Path.of(p);
-  }
 
   private static ChipTuningResult run(
       String title, LabelledDataset trainFile, LabelledDataset dev, Path out) {
@@ -113,7 +101,7 @@ class ChipTuningQualityTest {
 
   @Test
   void sst2(@TempDir Path out) {
-    Path dir = data().resolve("sst2");
+    Path dir = QualityData.dir().resolve("sst2");
     // train.tsv holds SST-2 phrases (many of 1-3 words, spans of the same sentences); dev.tsv holds
     // sentences. Training uses the sentence-like rows (>= 10 words, deduplicated); validation is
     // 500
@@ -184,7 +172,7 @@ class ChipTuningQualityTest {
 
   @Test
   void emotion(@TempDir Path out) {
-    Path dir = data().resolve("emotion");
+    Path dir = QualityData.dir().resolve("emotion");
     LabelledDataset train = DatasetReader.read(dir.resolve("train.jsonl"), DatasetColumns.infer());
     LabelledDataset dev =
         DatasetReader.splits(

@@ -11,6 +11,7 @@ import io.prunegate.pruner.data.CalibrationText;
 import io.prunegate.pruner.data.DatasetColumns;
 import io.prunegate.pruner.data.DatasetReader;
 import io.prunegate.pruner.data.LabelledDataset;
+import io.prunegate.pruner.data.QualityData;
 import io.prunegate.pruner.evaluation.VariantEvaluator;
 import io.prunegate.pruner.evaluation.VariantSpeedBenchmark;
 import io.prunegate.pruner.progress.ProgressListener;
@@ -45,7 +46,7 @@ class FinerCutQualityTest {
   @Test
   void bgeSmallKeepsChipAccuracyOnSst2AtAQuarterOfSublayersRemoved(@TempDir Path tmp)
       throws Exception {
-    Path sst2 = dataDir().resolve("sst2");
+    Path sst2 = QualityData.dir().resolve("sst2");
     RuntimeOptions runtime = new RuntimeOptions("cpu", 2, 1);
     List<String> lines = Files.readAllLines(sst2.resolve("train.tsv"));
     lines.removeIf(String::isBlank);
@@ -166,16 +167,5 @@ class FinerCutQualityTest {
       // Fewer sublayers run: each ratio is at least as fast as the unpruned model.
       assertTrue(bench.ratios().get(names.get(i)) > 1.0, "throughput ratios " + bench.ratios());
     }
-  }
-
-  static Path dataDir() {
-    String data = System.getenv("PRUNEGATE_DATA");
-    if (data == null || data.isBlank()) {
-      data = System.getProperty("prunegate.data");
-    }
-    if (data == null || data.isBlank()) {
-      throw new IllegalStateException("the quality profile needs PRUNEGATE_DATA");
-    }
-    return Path.of(data);
   }
 }

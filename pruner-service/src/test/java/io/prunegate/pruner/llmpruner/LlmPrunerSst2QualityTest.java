@@ -7,6 +7,7 @@ import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.pruner.data.DatasetColumns;
 import io.prunegate.pruner.data.DatasetReader;
 import io.prunegate.pruner.data.DatasetSplits;
+import io.prunegate.pruner.data.QualityData;
 import io.prunegate.pruner.lora.LoraOptions;
 import io.prunegate.pruner.progress.ProgressListener;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class LlmPrunerSst2QualityTest {
 
   @Test
   void prunesAndRecoversBgeSmallOnSst2() {
-    Path data = Path.of(dataRoot(), "sst2");
+    Path data = QualityData.dir().resolve("sst2");
     DatasetSplits splits =
         DatasetReader.splits(
             data.resolve("train.tsv"),
@@ -112,16 +113,5 @@ class LlmPrunerSst2QualityTest {
       assertTrue(acc[0][1] >= dense, "20% with LoRA " + acc[0][1] + " vs dense " + dense);
       assertTrue(acc[1][1] > acc[1][0] - 0.005, "LoRA did not help at 40%");
     }
-  }
-
-  static String dataRoot() {
-    String data = System.getenv("PRUNEGATE_DATA");
-    if (data == null || data.isBlank()) {
-      data = System.getProperty("prunegate.data");
-    }
-    if (data == null || data.isBlank()) {
-      throw new IllegalStateException("the quality profile needs PRUNEGATE_DATA");
-    }
-    return data;
   }
 }
