@@ -1,5 +1,6 @@
 package io.prunegate.pruner.data;
 
+import io.prunegate.model.bundle.VariantBundle;
 import io.prunegate.model.runtime.TokenBatch;
 import io.prunegate.model.tokenizer.TextTokenizer;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Calibration data for FinerCut and LLM-Pruner's LM loss, read from a plain text file in one of two
@@ -71,37 +73,25 @@ public record CalibrationText(
 
   /** Reads {@code file} into {@code n} sequences of {@code tokens} tokens. */
   public static CalibrationText read(Path file, TextTokenizer tokenizer, int n, int tokens) {
-    if (n < 1 || tokens < 4) {
-      throw new IllegalArgumentException("need n >= 1 and tokens >= 4, got " + n + " x " + tokens);
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(file + ": calibration text not found");
-    }
+    checkShape(n, tokens);
     long[][] specials = tokenizer.specialTokens();
     int body = tokens - specials[0].length - specials[1].length;
     long[] stream = new long[n * body];
-    int filled = 0;
-    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      var it = lines.iterator();
-      while (filled < stream.length && it.hasNext()) {
-        String line = it.next().strip();
-        if (line.isEmpty()) {
-          continue;
-        }
-        long[] ids = tokenizer.encodeRaw(line);
-        int take = Math.min(ids.length, stream.length - filled);
-        System.arraycopy(ids, 0, stream, filled, take);
-        filled += take;
-      }
-    } catch (IOException | UncheckedIOException e) {
-      throw new IllegalArgumentException(
-          file + ": cannot read calibration text: " + e.getMessage(), e);
-    }
-    if (filled < stream.length) {
+    int[] filled = {0};
+    forEachLine(
+        file,
+        line -> {
+          long[] ids = tokenizer.encodeRaw(line);
+          int take = Math.min(ids.length, stream.length - filled[0]);
+          System.arraycopy(ids, 0, stream, filled[0], take);
+          filled[0] += take;
+          return filled[0] < stream.length;
+        });
+    if (filled[0] < stream.length) {
       throw new IllegalArgumentException(
           file
               + ": has "
-              + filled
+              + filled[0]
               + " tokens of text, "
               + stream.length
               + " needed for "
@@ -112,18 +102,9 @@ public record CalibrationText(
     }
     List<long[]> seqs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      long[] s = new long[tokens];
-      System.arraycopy(specials[0], 0, s, 0, specials[0].length);
-      System.arraycopy(stream, i * body, s, specials[0].length, body);
-      System.arraycopy(specials[1], 0, s, tokens - specials[1].length, specials[1].length);
-      seqs.add(s);
+      seqs.add(framed(specials, stream, i * body, body));
     }
-    return new CalibrationText(
-        List.copyOf(seqs),
-        file,
-        io.prunegate.model.bundle.VariantBundle.sha256(file),
-        tokens,
-        Layout.STREAM);
+    return new CalibrationText(seqs, file, VariantBundle.sha256(file), tokens, Layout.STREAM);
   }
 
   /**
@@ -131,41 +112,60 @@ public record CalibrationText(
    * {@code maxTokens} tokens (special tokens included; longer lines are cut).
    */
   public static CalibrationText lines(Path file, TextTokenizer tokenizer, int n, int maxTokens) {
-    if (n < 1 || maxTokens < 4) {
-      throw new IllegalArgumentException(
-          "need n >= 1 and tokens >= 4, got " + n + " x " + maxTokens);
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(file + ": calibration text not found");
-    }
+    checkShape(n, maxTokens);
     long[][] specials = tokenizer.specialTokens();
     int body = maxTokens - specials[0].length - specials[1].length;
     List<long[]> seqs = new ArrayList<>();
+    forEachLine(
+        file,
+        line -> {
+          long[] ids = tokenizer.encodeRaw(line);
+          seqs.add(framed(specials, ids, 0, Math.min(ids.length, body)));
+          return seqs.size() < n;
+        });
+    if (seqs.size() < n) {
+      throw new IllegalArgumentException(
+          file + ": has " + seqs.size() + " non-empty lines, " + n + " needed");
+    }
+    return new CalibrationText(seqs, file, VariantBundle.sha256(file), maxTokens, Layout.LINES);
+  }
+
+  private static void checkShape(int n, int tokens) {
+    if (n < 1 || tokens < 4) {
+      throw new IllegalArgumentException("need n >= 1 and tokens >= 4, got " + n + " x " + tokens);
+    }
+  }
+
+  /**
+   * Feeds the stripped non-empty lines of {@code file} to {@code sink} until it returns false or
+   * the file ends; a missing or unreadable file is an error naming it.
+   */
+  private static void forEachLine(Path file, Predicate<String> sink) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": calibration text not found");
+    }
     try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
       var it = lines.iterator();
-      while (seqs.size() < n && it.hasNext()) {
+      boolean more = true;
+      while (more && it.hasNext()) {
         String line = it.next().strip();
-        if (line.isEmpty()) {
-          continue;
+        if (!line.isEmpty()) {
+          more = sink.test(line);
         }
-        long[] ids = tokenizer.encodeRaw(line);
-        int take = Math.min(ids.length, body);
-        long[] s = new long[specials[0].length + take + specials[1].length];
-        System.arraycopy(specials[0], 0, s, 0, specials[0].length);
-        System.arraycopy(ids, 0, s, specials[0].length, take);
-        System.arraycopy(specials[1], 0, s, specials[0].length + take, specials[1].length);
-        seqs.add(s);
       }
     } catch (IOException | UncheckedIOException e) {
       throw new IllegalArgumentException(
           file + ": cannot read calibration text: " + e.getMessage(), e);
     }
-    if (seqs.size() < n) {
-      throw new IllegalArgumentException(
-          file + ": has " + seqs.size() + " non-empty lines, " + n + " needed");
-    }
-    return new CalibrationText(
-        seqs, file, io.prunegate.model.bundle.VariantBundle.sha256(file), maxTokens, Layout.LINES);
+  }
+
+  /** {@code length} ids of {@code body} from {@code from}, between the special tokens. */
+  private static long[] framed(long[][] specials, long[] body, int from, int length) {
+    long[] s = new long[specials[0].length + length + specials[1].length];
+    System.arraycopy(specials[0], 0, s, 0, specials[0].length);
+    System.arraycopy(body, from, s, specials[0].length, length);
+    System.arraycopy(specials[1], 0, s, specials[0].length + length, specials[1].length);
+    return s;
   }
 
   public int count() {
