@@ -69,7 +69,11 @@ public record ChipReport(
         .append(curve.size())
         .append(" layers; ")
         .append(options.head().name().toLowerCase(Locale.ROOT))
-        .append(" chips on ")
+        .append(
+            options.ensemble() > 1
+                ? " chips (ensembles of " + options.ensemble() + " seeds)"
+                : " chips")
+        .append(" on ")
         .append(pooling.wireName())
         .append(" pooling; selection: ")
         .append(esc(options.selection().describe()))

@@ -17,7 +17,9 @@ import java.util.Random;
  * decay on weights, shuffled mini-batches, and early stopping on each slice's validation loss,
  * which keeps each slice's best epoch. Gradients are written out by hand (softmax cross-entropy,
  * ReLU), so no autograd state is involved. Seeds fix initialisation and batch order; on one device
- * with fixed engine threads the result is deterministic.
+ * with fixed engine threads the result is deterministic. With {@code members > 1} each slice is
+ * trained that many times from seeds {@code seed, seed + 1, ...} and the runs are merged into one
+ * chip per slice ({@link ChipEnsemble}).
  */
 public final class ChipTrainer {
 
@@ -49,10 +51,12 @@ public final class ChipTrainer {
    * The result per slice, in input order.
    *
    * @param chips the trained chips (standardisation folded in)
-   * @param validationLoss validation loss at each slice's kept epoch
-   * @param validationAccuracy validation accuracy at that epoch
-   * @param bestEpoch the kept epoch (1-based)
-   * @param epochs epochs run
+   * @param validationLoss validation loss at each slice's kept epoch (of the merged chip for an
+   *     ensemble)
+   * @param validationAccuracy validation accuracy at that epoch (of the merged chip for an
+   *     ensemble)
+   * @param bestEpoch the kept epoch (1-based; the latest over an ensemble's members)
+   * @param epochs epochs run (the most over an ensemble's members)
    */
   public record Trained(
       List<ChipWeights> chips,
@@ -67,12 +71,23 @@ public final class ChipTrainer {
 
   private final ChipKind kind;
   private final Settings settings;
-  private final long seed;
+  private final long baseSeed;
+  private final int members;
 
+  /** A trainer of single chips (no ensemble). */
   public ChipTrainer(ChipKind kind, Settings settings, long seed) {
+    this(kind, settings, seed, 1);
+  }
+
+  /** A trainer whose chips are ensembles of {@code members} seeds (1 = single chips). */
+  public ChipTrainer(ChipKind kind, Settings settings, long seed, int members) {
+    if (members < 1) {
+      throw new IllegalArgumentException("ensemble members must be >= 1, got " + members);
+    }
     this.kind = kind;
     this.settings = settings;
-    this.seed = seed;
+    this.baseSeed = seed;
+    this.members = members;
   }
 
   /**
@@ -88,6 +103,78 @@ public final class ChipTrainer {
    * @param dim feature width
    */
   public Trained train(
+      NDManager manager,
+      int[] depths,
+      List<float[]> train,
+      int[] trainLabels,
+      List<float[]> validation,
+      int[] validationLabels,
+      int classes,
+      int dim,
+      ProgressListener progress) {
+    if (members == 1) {
+      return trainOne(
+          baseSeed,
+          manager,
+          depths,
+          train,
+          trainLabels,
+          validation,
+          validationLabels,
+          classes,
+          dim,
+          progress);
+    }
+    List<Trained> runs = new ArrayList<>();
+    for (int k = 0; k < members; k++) {
+      runs.add(
+          trainOne(
+              baseSeed + k,
+              manager,
+              depths,
+              train,
+              trainLabels,
+              validation,
+              validationLabels,
+              classes,
+              dim,
+              progress.slice((double) k / members, (double) (k + 1) / members)));
+    }
+    int s = depths.length;
+    List<ChipWeights> merged = new ArrayList<>();
+    double[] loss = new double[s];
+    double[] acc = new double[s];
+    int[] bestEpoch = new int[s];
+    int nv = validationLabels.length;
+    for (int i = 0; i < s; i++) {
+      List<ChipWeights> slice = new ArrayList<>();
+      for (Trained t : runs) {
+        slice.add(t.chips().get(i));
+        bestEpoch[i] = Math.max(bestEpoch[i], t.bestEpoch()[i]);
+      }
+      ChipWeights chip = ChipEnsemble.merge(slice);
+      merged.add(chip);
+      float[] p = chip.probabilities(validation.get(i), nv);
+      int correct = 0;
+      for (int r = 0; r < nv; r++) {
+        int y = validationLabels[r];
+        loss[i] -= Math.log(Math.max(p[r * classes + y], 1e-12f)) / nv;
+        int arg = 0;
+        for (int c = 1; c < classes; c++) {
+          if (p[r * classes + c] > p[r * classes + arg]) {
+            arg = c;
+          }
+        }
+        correct += arg == y ? 1 : 0;
+      }
+      acc[i] = (double) correct / nv;
+    }
+    int epochs = runs.stream().mapToInt(Trained::epochs).max().orElseThrow();
+    return new Trained(merged, loss, acc, bestEpoch, epochs);
+  }
+
+  private Trained trainOne(
+      long seed,
       NDManager manager,
       int[] depths,
       List<float[]> train,
@@ -115,15 +202,15 @@ public final class ChipTrainer {
       NDArray xVal = m.create(xv, new Shape(s, nv, dim));
       NDArray yVal = m.create(oneHot(validationLabels, classes), new Shape(1, nv, classes));
       List<Param> params = new ArrayList<>();
-      Param w1 = new Param(m, init(depths, dim, dim, h), new Shape(s, dim, h), true);
-      Param b1 = new Param(m, init(depths, dim, 1, h), new Shape(s, 1, h), false);
+      Param w1 = new Param(m, init(seed, depths, dim, dim, h), new Shape(s, dim, h), true);
+      Param b1 = new Param(m, init(seed, depths, dim, 1, h), new Shape(s, 1, h), false);
       params.add(w1);
       params.add(b1);
       Param w2 = null;
       Param b2 = null;
       if (mlp) {
-        w2 = new Param(m, init(depths, h, h, classes), new Shape(s, h, classes), true);
-        b2 = new Param(m, init(depths, h, 1, classes), new Shape(s, 1, classes), false);
+        w2 = new Param(m, init(seed, depths, h, h, classes), new Shape(s, h, classes), true);
+        b2 = new Param(m, init(seed, depths, h, 1, classes), new Shape(s, 1, classes), false);
         params.add(w2);
         params.add(b2);
       }
@@ -306,7 +393,7 @@ public final class ChipTrainer {
   }
 
   /** PyTorch's default init: U(-1/sqrt(fanIn), 1/sqrt(fanIn)), one seeded stream per depth. */
-  private float[] init(int[] depths, int fanIn, int rows, int cols) {
+  private static float[] init(long seed, int[] depths, int fanIn, int rows, int cols) {
     float[] out = new float[depths.length * rows * cols];
     double bound = 1.0 / Math.sqrt(fanIn);
     for (int i = 0; i < depths.length; i++) {

@@ -154,7 +154,7 @@ public final class ChipTuner {
       }
       long t0 = System.nanoTime();
       ChipTrainer.Trained trained =
-          new ChipTrainer(options.head(), training, options.seed())
+          new ChipTrainer(options.head(), training, options.seed(), options.ensemble())
               .train(
                   model.manager(),
                   depths,
@@ -166,8 +166,9 @@ public final class ChipTuner {
                   config.hiddenSize(),
                   progress.slice(0.65, 0.75));
       LOG.info(
-          "chips trained: {} layers, {} epochs, {} ms",
+          "chips trained: {} layers x {} seeds, {} epochs, {} ms",
           layers,
+          options.ensemble(),
           trained.epochs(),
           (System.nanoTime() - t0) / 1_000_000);
       List<ChipWeights> chips = trained.chips();
@@ -376,6 +377,7 @@ public final class ChipTuner {
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("head", options.head().name().toLowerCase(java.util.Locale.ROOT));
     parameters.put("pooling", in.pooling().wireName());
+    parameters.put("ensemble", options.ensemble());
     parameters.put("selection", options.selection().describe());
     parameters.put("tolerance_points", options.tolerancePoints());
     parameters.put("max_train_examples", options.maxTrainExamples());

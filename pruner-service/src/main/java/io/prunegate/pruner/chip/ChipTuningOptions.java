@@ -7,11 +7,14 @@ import java.util.Optional;
  * Options of a chip-tuning run.
  *
  * @param head the chip head (default MLP)
+ * @param ensemble chips per layer trained from consecutive seeds and merged into one (mean logits;
+ *     default 5, 1 = a single chip)
  * @param pooling how hidden states are pooled; empty = decoders: last token (as in the paper),
  *     encoders: the pooling (CLS or mean) whose best chip scores highest on validation
  * @param selection how the kept layer is chosen (default: shallowest within 1.0 point of the best)
  * @param tolerancePoints accuracy the early-exit variant may lose against the best layer, in
- *     points; thresholds are calibrated to half of it on validation as a margin
+ *     points: the exits may get wrong at most this share of the validation examples the best
+ *     layer's chip gets right
  * @param earlyExit whether to build the multi-chip early-exit variant
  * @param maxTrainExamples training examples used at most (a stratified sample beyond that)
  * @param batchSize texts per forward pass when extracting features and evaluating
@@ -20,6 +23,7 @@ import java.util.Optional;
  */
 public record ChipTuningOptions(
     ChipKind head,
+    int ensemble,
     Optional<Pooling> pooling,
     LayerSelection selection,
     double tolerancePoints,
@@ -33,6 +37,9 @@ public record ChipTuningOptions(
     if (!(tolerancePoints >= 0)) {
       throw new IllegalArgumentException("tolerance must be >= 0 points, got " + tolerancePoints);
     }
+    if (ensemble < 1) {
+      throw new IllegalArgumentException("ensemble must be >= 1 chips per layer, got " + ensemble);
+    }
     if (maxTrainExamples < 2 || batchSize < 1 || threads < 0) {
       throw new IllegalArgumentException(
           "need maxTrainExamples >= 2, batchSize >= 1, threads >= 0");
@@ -40,16 +47,18 @@ public record ChipTuningOptions(
   }
 
   /**
-   * MLP chips, automatic pooling, shallowest layer within 1.0 point, early exit, 8,000 examples.
+   * MLP chips (ensembles of 5), automatic pooling, shallowest layer within 1.0 point, early exit,
+   * 8,000 examples.
    */
   public static ChipTuningOptions defaults() {
     return new ChipTuningOptions(
-        ChipKind.MLP, Optional.empty(), LayerSelection.defaults(), 1.0, true, 8000, 32, 42, 0);
+        ChipKind.MLP, 5, Optional.empty(), LayerSelection.defaults(), 1.0, true, 8000, 32, 42, 0);
   }
 
-  public ChipTuningOptions withHead(ChipKind h) {
+  public ChipTuningOptions withThreads(int v) {
     return new ChipTuningOptions(
-        h,
+        head,
+        ensemble,
         pooling,
         selection,
         tolerancePoints,
@@ -57,44 +66,6 @@ public record ChipTuningOptions(
         maxTrainExamples,
         batchSize,
         seed,
-        threads);
-  }
-
-  public ChipTuningOptions withPooling(Optional<Pooling> p) {
-    return new ChipTuningOptions(
-        head, p, selection, tolerancePoints, earlyExit, maxTrainExamples, batchSize, seed, threads);
-  }
-
-  public ChipTuningOptions withSelection(LayerSelection s) {
-    return new ChipTuningOptions(
-        head, pooling, s, tolerancePoints, earlyExit, maxTrainExamples, batchSize, seed, threads);
-  }
-
-  public ChipTuningOptions withEarlyExit(boolean e) {
-    return new ChipTuningOptions(
-        head, pooling, selection, tolerancePoints, e, maxTrainExamples, batchSize, seed, threads);
-  }
-
-  public ChipTuningOptions withMaxTrainExamples(int n) {
-    return new ChipTuningOptions(
-        head, pooling, selection, tolerancePoints, earlyExit, n, batchSize, seed, threads);
-  }
-
-  public ChipTuningOptions withThreads(int t) {
-    return new ChipTuningOptions(
-        head, pooling, selection, tolerancePoints, earlyExit, maxTrainExamples, batchSize, seed, t);
-  }
-
-  public ChipTuningOptions withSeed(long s) {
-    return new ChipTuningOptions(
-        head,
-        pooling,
-        selection,
-        tolerancePoints,
-        earlyExit,
-        maxTrainExamples,
-        batchSize,
-        s,
-        threads);
+        v);
   }
 }

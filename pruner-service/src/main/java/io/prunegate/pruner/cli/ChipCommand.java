@@ -84,6 +84,14 @@ public final class ChipCommand implements Callable<Integer> {
   String head;
 
   @Option(
+      names = "--ensemble",
+      defaultValue = "5",
+      description =
+          "Chips per layer trained from consecutive seeds and merged into one (mean logits);"
+              + " 1 = a single chip (default ${DEFAULT-VALUE}).")
+  int ensemble;
+
+  @Option(
       names = "--pooling",
       description =
           "cls, mean or last (default: last for decoders, the best on validation for encoders).")
@@ -164,6 +172,7 @@ public final class ChipCommand implements Callable<Integer> {
       options =
           new ChipTuningOptions(
               ChipKind.parse(head),
+              ensemble,
               Optional.ofNullable(pooling).map(Pooling::parse),
               selection,
               tolerance,

@@ -16,18 +16,26 @@ import java.util.Optional;
  * Chip-tuning as a policy method ({@code "method": "chip"}), run by {@link ChipTuner}. Parameters:
  * {@code selection} ({@code tolerance=<points>}, {@code layer=<depth>} or {@code ratio=<fraction
  * removed>}; default {@code tolerance=1.0}), {@code head} ({@code linear} or {@code mlp}; default
- * {@code mlp}), {@code pooling} ({@code cls}, {@code mean}, {@code last}; default: chosen on
- * validation), {@code early_exit} (default true), {@code max_train_examples} (default 8000), {@code
- * batch_size} (default 32). Candidates: {@code full} (the baseline: full depth, chip on the last
- * layer), {@code truncated} (layers after the selected one removed) and {@code early-exit} (chips
- * at several depths, when enabled).
+ * {@code mlp}), {@code ensemble} (chips per layer merged from consecutive seeds; default 5), {@code
+ * pooling} ({@code cls}, {@code mean}, {@code last}; default: chosen on validation), {@code
+ * early_exit} (default true), {@code max_train_examples} (default 8000), {@code batch_size}
+ * (default 32). Candidates: {@code full} (the baseline: full depth, chip on the last layer), {@code
+ * truncated} (layers after the selected one removed) and {@code early-exit} (chips at several
+ * depths, when enabled).
  */
 public final class ChipMethod implements CompressionMethod {
 
   public static final String NAME = "chip";
 
   private static final List<String> KNOWN =
-      List.of("selection", "head", "pooling", "early_exit", "max_train_examples", "batch_size");
+      List.of(
+          "selection",
+          "head",
+          "ensemble",
+          "pooling",
+          "early_exit",
+          "max_train_examples",
+          "batch_size");
 
   @Override
   public String name() {
@@ -63,6 +71,7 @@ public final class ChipMethod implements CompressionMethod {
     }
     return new ChipTuningOptions(
         head,
+        r.integer("ensemble", d.ensemble(), 1, 64),
         pooling,
         selection,
         tolerance,

@@ -74,8 +74,12 @@ class ChipTrainerTest {
   }
 
   private static ChipTrainer.Trained train(ChipKind kind, long seed, Data d) {
+    return train(kind, seed, 1, d);
+  }
+
+  private static ChipTrainer.Trained train(ChipKind kind, long seed, int members, Data d) {
     ChipTrainer.Settings s = new ChipTrainer.Settings(16, 3e-3, 0.01, 32, 30, 4);
-    return new ChipTrainer(kind, s, seed)
+    return new ChipTrainer(kind, s, seed, members)
         .train(
             manager,
             new int[] {1, 2, 3},
@@ -119,5 +123,33 @@ class ChipTrainerTest {
       assertArrayEquals(a.chips().get(i).b2(), b.chips().get(i).b2());
     }
     assertArrayEquals(a.validationLoss(), b.validationLoss());
+  }
+
+  @Test
+  void anEnsembleIsTheMergeOfItsSeedsAndReportsTheMergedChipsScores() {
+    Data d = data();
+    for (ChipKind kind : ChipKind.values()) {
+      ChipTrainer.Trained ensemble = train(kind, 5, 3, d);
+      List<ChipTrainer.Trained> seeds =
+          List.of(train(kind, 5, d), train(kind, 6, d), train(kind, 7, d));
+      for (int i = 0; i < 3; i++) {
+        int slice = i;
+        ChipWeights expected =
+            ChipEnsemble.merge(seeds.stream().map(t -> t.chips().get(slice)).toList());
+        ChipWeights merged = ensemble.chips().get(i);
+        assertEquals(kind == ChipKind.MLP ? 3 * 16 : 0, merged.hidden());
+        assertArrayEquals(expected.w1(), merged.w1());
+        assertArrayEquals(expected.b1(), merged.b1());
+        float[] p = merged.probabilities(d.val().get(i), d.valY().length);
+        assertEquals(
+            ChipTuner.accuracy(p, d.valY(), CLASSES), ensemble.validationAccuracy()[i], 1e-12);
+        double loss = 0;
+        for (int r = 0; r < d.valY().length; r++) {
+          loss -= Math.log(p[r * CLASSES + d.valY()[r]]) / d.valY().length;
+        }
+        assertEquals(loss, ensemble.validationLoss()[i], 1e-6);
+      }
+      assertTrue(ensemble.validationAccuracy()[2] > 0.95, kind + " strong-signal layer");
+    }
   }
 }

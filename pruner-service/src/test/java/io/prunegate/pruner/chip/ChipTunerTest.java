@@ -113,6 +113,8 @@ class ChipTunerTest {
             < Files.size(result.fullDepthBundle().resolve("model.safetensors")));
     BundleManifest m = VariantBundle.readManifest(trunc);
     assertEquals("chip", m.method());
+    // The default chips are ensembles of 5 MLPs merged into one chip 5 x 256 wide.
+    assertEquals(5, ((Number) m.parameters().get("ensemble")).intValue());
     assertEquals(chosen, m.structure().layers());
     assertEquals(6, m.structure().parentLayers());
     assertTrue(m.structure().parameters() < m.structure().parentParameters());
