@@ -20,6 +20,7 @@ import java.util.Map;
  * @param pooling the pooling the chips read
  * @param options the run's options
  * @param curve the per-layer accuracies
+ * @param validationSize validation examples behind each accuracy (for the 95% intervals)
  * @param chosen the chosen layer
  * @param best the best layer on validation
  * @param evaluations variant evaluations by key (full, truncated, early-exit)
@@ -31,6 +32,7 @@ public record ChipReport(
     Pooling pooling,
     ChipTuningOptions options,
     List<LayerAccuracy> curve,
+    int validationSize,
     int chosen,
     int best,
     Map<String, VariantEvaluation> evaluations,
@@ -89,7 +91,12 @@ public record ChipReport(
         .append(best)
         .append(".</p>\n");
     b.append(chart());
-    b.append("<h2>Accuracy per layer</h2>\n<table><tr><th>layer</th><th>validation accuracy</th>")
+    // Selection compares these numbers at a 1-point tolerance; the interval shows how much of a
+    // difference between layers the validation set can resolve.
+    b.append("<h2>Accuracy per layer</h2>\n<p>Validation: ")
+        .append(validationSize)
+        .append(" examples; the 95% interval is Wilson's for one layer's accuracy.</p>\n")
+        .append("<table><tr><th>layer</th><th>validation accuracy</th><th>95% interval</th>")
         .append("<th>validation loss</th><th>test accuracy</th></tr>\n");
     for (LayerAccuracy a : curve) {
       b.append(a.depth() == chosen ? "<tr class=\"chosen\">" : "<tr>")
@@ -97,6 +104,8 @@ public record ChipReport(
           .append(a.depth())
           .append("</td><td>")
           .append(fmt("%.4f", a.validationAccuracy()))
+          .append("</td><td>")
+          .append(interval(a.validationAccuracy(), validationSize))
           .append("</td><td>")
           .append(fmt("%.4f", a.validationLoss()))
           .append("</td><td>")
@@ -275,6 +284,19 @@ public record ChipReport(
         + pts.toString().strip()
         + "\"/>\n"
         + dots;
+  }
+
+  /** Wilson score interval (95%) of an accuracy measured on {@code n} examples, as text. */
+  static String interval(double accuracy, int n) {
+    if (n <= 0) {
+      return "-";
+    }
+    double z = 1.959964;
+    double z2n = z * z / n;
+    double centre = (accuracy + z2n / 2) / (1 + z2n);
+    double half = z * Math.sqrt(accuracy * (1 - accuracy) / n + z2n / (4.0 * n)) / (1 + z2n);
+    return String.format(
+        Locale.ROOT, "%.3f-%.3f", Math.max(0, centre - half), Math.min(1, centre + half));
   }
 
   private static double x(int depth, int n) {

@@ -283,6 +283,7 @@ public final class ChipTuner {
               pooling,
               options,
               curve,
+              validation.size(),
               chosen,
               best,
               reported,

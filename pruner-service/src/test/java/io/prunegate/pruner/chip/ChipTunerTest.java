@@ -189,6 +189,12 @@ class ChipTunerTest {
     String html = Files.readString(result.report());
     assertTrue(html.contains("<svg") && html.contains("<polyline"));
     assertTrue(html.contains("Chosen layer: " + result.chosenLayer()));
+    assertTrue(html.contains("95% interval"));
+    double first = result.curve().get(0).validationAccuracy();
+    assertTrue(html.contains(ChipReport.interval(first, data.validation().size())), html);
+    // Wilson's interval for 450 of 500 (R: prop.test(450, 500, correct = FALSE)$conf.int).
+    assertEquals("0.871-0.923", ChipReport.interval(0.9, 500));
+    assertEquals("0.000-0.161", ChipReport.interval(0.0, 20));
     for (String k : List.of("full", "truncated", "early-exit")) {
       assertTrue(html.contains(">" + k + "<"), k);
     }
