@@ -155,19 +155,10 @@ public final class ChipTrainer {
       ChipWeights chip = ChipEnsemble.merge(slice);
       merged.add(chip);
       float[] p = chip.probabilities(validation.get(i), nv);
-      int correct = 0;
       for (int r = 0; r < nv; r++) {
-        int y = validationLabels[r];
-        loss[i] -= Math.log(Math.max(p[r * classes + y], 1e-12f)) / nv;
-        int arg = 0;
-        for (int c = 1; c < classes; c++) {
-          if (p[r * classes + c] > p[r * classes + arg]) {
-            arg = c;
-          }
-        }
-        correct += arg == y ? 1 : 0;
+        loss[i] -= Math.log(Math.max(p[r * classes + validationLabels[r]], 1e-12f)) / nv;
       }
-      acc[i] = (double) correct / nv;
+      acc[i] = ChipTuner.accuracy(p, validationLabels, classes);
     }
     int epochs = runs.stream().mapToInt(Trained::epochs).max().orElseThrow();
     return new Trained(merged, loss, acc, bestEpoch, epochs);
