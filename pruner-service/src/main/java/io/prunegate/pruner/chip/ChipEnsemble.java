@@ -9,8 +9,8 @@ import java.util.List;
  * ordinary chip: bundles, the runtime and early exit need nothing new.
  *
  * <p>Why: a single MLP chip's validation curve carries initialisation noise of about a point per
- * layer, as large as the selection tolerance, so the layer chosen moved with the seed; averaging
- * members removes most of that noise and gains a few tenths of a point.
+ * layer, as large as the selection tolerance; averaging members removes most of that noise and
+ * gains a few tenths of a point (docs/chip-tuning.md).
  */
 public final class ChipEnsemble {
 
