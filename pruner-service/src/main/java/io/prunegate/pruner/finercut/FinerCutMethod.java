@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -189,14 +188,7 @@ public final class FinerCutMethod implements CompressionMethod {
       if (p.criterion() == FinerCut.Criterion.CHIP_JS) {
         // The task-aware criterion compares against the unpruned backbone's own chip.
         Path dir = request.outputDir().resolve("reference-chip");
-        FinerCutVariant.write(
-            model,
-            RemovalOrder.none(model.config().numLayers(), "chip-js"),
-            0,
-            options,
-            Map.of(),
-            Optional.empty(),
-            dir);
+        FinerCutVariant.writeUnpruned(model, options, dir);
         chips.train(dir, train, request.data().validation(), progress.slice(0, 0.1));
         reference = Optional.of(dir);
         searchFrom = 0.1;

@@ -43,6 +43,21 @@ public final class FinerCutVariant {
   }
 
   /**
+   * Writes {@code model} unpruned (nothing removed, no calibration, no chips) into {@code dir}: the
+   * backbone a task-aware criterion's reference chip is trained on.
+   */
+  public static BundleManifest writeUnpruned(LoadedModel model, FinerCutOptions options, Path dir) {
+    return write(
+        model,
+        RemovalOrder.none(model.config().numLayers(), "chip-js"),
+        0,
+        options,
+        Map.of(),
+        Optional.empty(),
+        dir);
+  }
+
+  /**
    * Writes the variant removing the first {@code removals} sublayers of {@code order} into {@code
    * dir} and returns its manifest.
    *

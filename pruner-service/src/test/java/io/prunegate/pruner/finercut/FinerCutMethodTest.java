@@ -57,32 +57,12 @@ class FinerCutMethodTest {
 
   @Test
   void compressWritesClassifierCandidatesWithABaseline(@TempDir Path tmp) throws Exception {
-    Path model = DefaultModels.ensureImported(DefaultModel.ALL_MINILM_L6_V2).directory();
-    DatasetSplits data = BuiltinDatasets.supportTickets();
     Path out = Files.createDirectories(tmp.resolve("out"));
-    RuntimeOptions runtime = new RuntimeOptions("cpu", 1, 1);
-    CompressionRequest request =
-        new CompressionRequest(
-            spec(
-                Map.of(
-                    "ratios",
-                    List.of(0.25),
-                    "sequences",
-                    4,
-                    "tokens",
-                    32,
-                    "max_train_examples",
-                    100)),
-            "minilm",
-            1,
-            model,
-            data,
-            Optional.empty(),
-            out,
-            runtime,
-            42L,
-            5);
-    List<Candidate> candidates = new FinerCutMethod().compress(request, ProgressListener.NONE);
+    List<Candidate> candidates =
+        compress(
+            Map.of(
+                "ratios", List.of(0.25), "sequences", 4, "tokens", 32, "max_train_examples", 100),
+            out);
     assertEquals(List.of("r0", "r25"), candidates.stream().map(Candidate::role).toList());
     assertTrue(candidates.get(0).baseline());
     assertFalse(candidates.get(1).baseline());
@@ -90,47 +70,34 @@ class FinerCutMethodTest {
     VariantBundle.verify(pruned.bundle());
     BundleManifest m = VariantBundle.readManifest(pruned.bundle());
     assertEquals(9, m.structure().attentionSublayers() + m.structure().ffnSublayers());
-    assertEquals(data.train().labelNames(), m.labels());
+    assertEquals(DATA.train().labelNames(), m.labels());
     assertEquals(List.of(6), m.structure().chipDepths());
     assertTrue(m.data().containsKey("chip_train") && m.data().containsKey("calibration"));
-    try (TextClassifier c = TextClassifier.load(pruned.bundle(), runtime)) {
-      assertEquals(2, c.classify(data.validation().texts().subList(0, 2)).size());
+    try (TextClassifier c = TextClassifier.load(pruned.bundle(), CPU)) {
+      assertEquals(2, c.classify(DATA.validation().texts().subList(0, 2)).size());
     }
   }
 
   @Test
   void taskAwareCriterionTrainsAReferenceChipAndCalibratesOnLines(@TempDir Path tmp)
       throws Exception {
-    Path model = DefaultModels.ensureImported(DefaultModel.ALL_MINILM_L6_V2).directory();
-    DatasetSplits data = BuiltinDatasets.supportTickets();
     Path out = Files.createDirectories(tmp.resolve("out"));
-    RuntimeOptions runtime = new RuntimeOptions("cpu", 1, 1);
-    CompressionRequest request =
-        new CompressionRequest(
-            spec(
-                Map.of(
-                    "criterion",
-                    "chip_js",
-                    "ratios",
-                    List.of(0.25),
-                    "sequences",
-                    6,
-                    "tokens",
-                    32,
-                    "max_train_examples",
-                    100,
-                    "baseline",
-                    false)),
-            "minilm",
-            1,
-            model,
-            data,
-            Optional.empty(),
-            out,
-            runtime,
-            42L,
-            5);
-    List<Candidate> candidates = new FinerCutMethod().compress(request, ProgressListener.NONE);
+    List<Candidate> candidates =
+        compress(
+            Map.of(
+                "criterion",
+                "chip_js",
+                "ratios",
+                List.of(0.25),
+                "sequences",
+                6,
+                "tokens",
+                32,
+                "max_train_examples",
+                100,
+                "baseline",
+                false),
+            out);
     assertEquals(List.of("r25"), candidates.stream().map(Candidate::role).toList());
     // The reference chip reads the unpruned backbone (all 6 layers) and is not a candidate.
     BundleManifest reference = VariantBundle.readManifest(out.resolve("reference-chip"));
@@ -145,6 +112,19 @@ class FinerCutMethodTest {
     assertEquals(6, ((Number) calibration.get("sequences")).intValue());
     String report = Files.readString(candidates.get(0).bundle().resolve(FinerCutVariant.REPORT));
     assertTrue(report.contains("chip-js"), report);
+  }
+
+  private static final DatasetSplits DATA = BuiltinDatasets.supportTickets();
+  private static final RuntimeOptions CPU = new RuntimeOptions("cpu", 1, 1);
+
+  /** Runs the method with {@code params} on MiniLM-L6 and the support-ticket task into out. */
+  private static List<Candidate> compress(Map<String, Object> params, Path out) throws Exception {
+    Path model = DefaultModels.ensureImported(DefaultModel.ALL_MINILM_L6_V2).directory();
+    return new FinerCutMethod()
+        .compress(
+            new CompressionRequest(
+                spec(params), "minilm", 1, model, DATA, Optional.empty(), out, CPU, 42L, 5),
+            ProgressListener.NONE);
   }
 
   private static MethodSpec spec(Map<String, Object> params) {

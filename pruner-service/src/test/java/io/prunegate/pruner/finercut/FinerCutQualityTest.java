@@ -73,14 +73,7 @@ class FinerCutQualityTest {
     List<Path> bundles = new ArrayList<>();
     Path unpruned = tmp.resolve(FinerCutVariant.name(0));
     try (LoadedModel model = LoadedModel.load(modelDir, runtime)) {
-      FinerCutVariant.write(
-          model,
-          RemovalOrder.none(model.config().numLayers(), "chip-js"),
-          0,
-          options,
-          Map.of(),
-          Optional.empty(),
-          unpruned);
+      FinerCutVariant.writeUnpruned(model, options, unpruned);
     }
     // The unpruned model's chip: the accuracy baseline and the criterion's reference.
     chips.train(unpruned, train, validation, ProgressListener.NONE);
