@@ -112,19 +112,6 @@ public final class ChipTrainer {
       int classes,
       int dim,
       ProgressListener progress) {
-    if (members == 1) {
-      return trainOne(
-          baseSeed,
-          manager,
-          depths,
-          train,
-          trainLabels,
-          validation,
-          validationLabels,
-          classes,
-          dim,
-          progress);
-    }
     List<Trained> runs = new ArrayList<>();
     for (int k = 0; k < members; k++) {
       runs.add(
@@ -139,6 +126,9 @@ public final class ChipTrainer {
               classes,
               dim,
               progress.slice((double) k / members, (double) (k + 1) / members)));
+    }
+    if (members == 1) {
+      return runs.get(0);
     }
     int s = depths.length;
     List<ChipWeights> merged = new ArrayList<>();
