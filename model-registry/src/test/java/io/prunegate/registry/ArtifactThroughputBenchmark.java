@@ -2,7 +2,6 @@ package io.prunegate.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.prunegate.registry.artifacts.Sha256;
 import io.prunegate.registry.client.DownloadedVersion;
 import io.prunegate.registry.client.RegistryClient;
 import java.io.IOException;

@@ -1,9 +1,8 @@
 package io.prunegate.standalone;
 
+import io.prunegate.benchmarks.model.BenchCommand;
 import io.prunegate.gateway.cli.GatewayMain;
-import io.prunegate.model.cli.BenchCommand;
-import io.prunegate.model.cli.EngineCommand;
-import io.prunegate.model.cli.ImportCommand;
+import io.prunegate.model.importer.ImportCommand;
 import io.prunegate.pruner.cli.PruneCommand;
 import io.prunegate.pruner.service.PrunerMain;
 import io.prunegate.registry.cli.RegistryMain;

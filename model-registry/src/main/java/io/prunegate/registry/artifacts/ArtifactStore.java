@@ -2,6 +2,7 @@ package io.prunegate.registry.artifacts;
 
 import io.prunegate.registry.NameRules;
 import io.prunegate.registry.RegistryProblem;
+import io.prunegate.registry.Sha256;
 import io.prunegate.registry.store.BlobLookup;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.registry.NewModel;
 import io.prunegate.registry.RawHttp;
+import io.prunegate.registry.Sha256;
 import io.prunegate.registry.TestRegistry;
 import io.prunegate.registry.VersionSpec;
-import io.prunegate.registry.artifacts.Sha256;
 import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.server.RegistryConfig;
 import java.io.BufferedReader;
