@@ -3,9 +3,7 @@ package io.prunegate.registry.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.prunegate.events.ModelRef;
 import io.prunegate.registry.AliasBinding;
 import io.prunegate.registry.Artifact;
@@ -19,24 +17,12 @@ import io.prunegate.registry.NewModel;
 import io.prunegate.registry.Page;
 import io.prunegate.registry.RegisteredModel;
 import io.prunegate.registry.RegistryJson;
-import io.prunegate.registry.RegistryProblem;
-import io.prunegate.registry.Sha256;
 import io.prunegate.registry.VersionQuery;
 import io.prunegate.registry.VersionSpec;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,28 +51,12 @@ public final class RegistryClient {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
   private static final String API = "/api/v1";
 
-  private final RegistryClientConfig config;
-  private final HttpClient http;
-  private final Retry retry;
+  private final RegistryHttp http;
+  private final ArtifactTransfers artifacts;
 
   public RegistryClient(RegistryClientConfig config) {
-    this.config = config;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(config.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    this.retry =
-        Retry.of(
-            "registry-client",
-            RetryConfig.custom()
-                .maxAttempts(config.retryAttempts())
-                .intervalFunction(
-                    IntervalFunction.ofExponentialBackoff(
-                        config.retryBackoff(), 2.0, config.maxRetryBackoff()))
-                .retryOnException(RegistryClient::isRetryable)
-                .build());
+    this.http = new RegistryHttp(config);
+    this.artifacts = new ArtifactTransfers(http);
   }
 
   /** A client with default timeouts and retries. */
@@ -96,16 +65,12 @@ public final class RegistryClient {
   }
 
   public RegistryClientConfig config() {
-    return config;
+    return http.config();
   }
 
   /** Calls made and retried so far (Resilience4j metrics). */
   public Retry.Metrics retryMetrics() {
-    return retry.getMetrics();
-  }
-
-  private static boolean isRetryable(Throwable t) {
-    return t instanceof IOException || (t instanceof RegistryException r && r.isRetryable());
+    return http.retryMetrics();
   }
 
   // ------------------------------------------------------------------ models
@@ -289,24 +254,7 @@ public final class RegistryClient {
 
   /** True when the registry stores a blob with this sha256. */
   public boolean hasArtifact(String sha256) {
-    String sha = NameRules.requireSha256(sha256, "sha256");
-    return call(
-        "HEAD artifact " + sha,
-        () -> {
-          HttpResponse<Void> resp =
-              http.send(
-                  request("/artifacts/" + sha, config.requestTimeout())
-                      .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding());
-          if (resp.statusCode() == 200) {
-            return true;
-          }
-          if (resp.statusCode() == 404) {
-            return false;
-          }
-          throw new RegistryException(resp.statusCode(), "HEAD artifact failed", null);
-        });
+    return artifacts.hasArtifact(sha256);
   }
 
   /**
@@ -314,34 +262,7 @@ public final class RegistryClient {
    * returns it as an artifact named after the file.
    */
   public Artifact uploadArtifact(Path file) {
-    String sha;
-    long size;
-    try {
-      sha = Sha256.of(file);
-      size = Files.size(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-    Artifact artifact = new Artifact(file.getFileName().toString(), sha, size);
-    if (hasArtifact(sha)) {
-      LOG.debug("artifact already stored sha256={} file={}", sha, file);
-      return artifact;
-    }
-    call(
-        "upload " + file,
-        () -> {
-          HttpRequest req =
-              request("/artifacts", config.transferTimeout())
-                  .header("Content-Type", "application/octet-stream")
-                  .header("X-Content-SHA256", sha)
-                  .expectContinue(true)
-                  .POST(HttpRequest.BodyPublishers.ofFile(file))
-                  .build();
-          HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-          checkStatus(resp.statusCode(), resp.body());
-          return null;
-        });
-    return artifact;
+    return artifacts.uploadArtifact(file);
   }
 
   /** Resolves {@code ref} and downloads that version into {@code cacheDir}. */
@@ -362,146 +283,12 @@ public final class RegistryClient {
    * is deleted and the call throws {@link ArtifactVerificationException} naming it.
    */
   public DownloadedVersion download(ModelVersion version, Path cacheDir) {
-    Path dir = cacheDir.resolve(version.model()).resolve(String.valueOf(version.version()));
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create cache directory " + dir, e);
-    }
-    List<DownloadedVersion.FileDownload> files = new ArrayList<>();
-    try (CacheLock lock = CacheLock.acquire(dir)) {
-      for (Artifact a : version.artifacts()) {
-        if (!NameRules.isValidArtifactName(a.name())) {
-          // never trust a name enough to build a path from it unchecked
-          throw new IllegalStateException("registry sent an invalid artifact name " + a.name());
-        }
-        files.add(fetch(a, dir.resolve(a.name())));
-      }
-    }
-    long bytes = files.stream().mapToLong(DownloadedVersion.FileDownload::bytesTransferred).sum();
-    LOG.info(
-        "downloaded version model={} version={} files={} bytes={} dir={}",
-        version.model(),
-        version.version(),
-        files.size(),
-        bytes,
-        dir);
-    return new DownloadedVersion(version, dir, files);
+    return artifacts.download(version, cacheDir);
   }
 
   /** Downloads one artifact to {@code target} (resumable, verified); see {@link #download}. */
   public DownloadedVersion.FileDownload downloadArtifact(Artifact artifact, Path target) {
-    return fetch(artifact, target);
-  }
-
-  private DownloadedVersion.FileDownload fetch(Artifact a, Path target) {
-    DownloadedVersion.Outcome outcome = DownloadedVersion.Outcome.DOWNLOADED;
-    try {
-      if (Files.exists(target)) {
-        if (Files.size(target) == a.size() && Sha256.of(target).equals(a.sha256())) {
-          return new DownloadedVersion.FileDownload(
-              a.name(), target, DownloadedVersion.Outcome.CACHED, 0);
-        }
-        LOG.warn(
-            "cached artifact failed verification, downloading it again file={} sha256={}",
-            target,
-            a.sha256());
-        Files.delete(target);
-        outcome = DownloadedVersion.Outcome.REPLACED_CORRUPT;
-      }
-      Path part = target.resolveSibling(target.getFileName() + ".part");
-      Transfer transfer = new Transfer();
-      call("download " + a.name(), () -> transferOnce(a, part, transfer));
-      String actual = Sha256.of(part);
-      if (!actual.equals(a.sha256())) {
-        Files.deleteIfExists(part);
-        throw new ArtifactVerificationException(target, a.sha256(), actual);
-      }
-      Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      if (transfer.resumed && outcome == DownloadedVersion.Outcome.DOWNLOADED) {
-        outcome = DownloadedVersion.Outcome.RESUMED;
-      }
-      long transferred = transfer.received;
-      return new DownloadedVersion.FileDownload(a.name(), target, outcome, transferred);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target, e);
-    } catch (RegistryException e) {
-      throw new RegistryException(
-          e.status(),
-          "artifact " + target + " (sha256 " + a.sha256() + "): " + e.error(),
-          e.field());
-    }
-  }
-
-  /** What the attempts of one file download did: bytes received, and whether one resumed. */
-  private static final class Transfer {
-    long received;
-    boolean resumed;
-  }
-
-  /**
-   * One attempt: asks for the bytes after what {@code part} holds (all of them when it is empty)
-   * and appends them. A broken transfer throws {@link IOException}, so the retry resumes from the
-   * new length.
-   */
-  private Void transferOnce(Artifact a, Path part, Transfer transfer)
-      throws IOException, InterruptedException {
-    long have = Files.exists(part) ? Files.size(part) : 0;
-    if (have > a.size()) {
-      Files.delete(part);
-      have = 0;
-    }
-    if (have == a.size() && have > 0) {
-      return null;
-    }
-    HttpRequest.Builder b = request("/artifacts/" + a.sha256(), config.transferTimeout()).GET();
-    if (have > 0) {
-      b.header("Range", "bytes=" + have + "-");
-      b.header("If-Range", "\"" + a.sha256() + "\"");
-    }
-    HttpResponse<InputStream> resp =
-        http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    int status = resp.statusCode();
-    try (InputStream in = resp.body()) {
-      boolean append;
-      if (status == 206) {
-        String range = resp.headers().firstValue("Content-Range").orElse("");
-        if (!range.startsWith("bytes " + have + "-")) {
-          throw new IOException("unexpected Content-Range '" + range + "' for offset " + have);
-        }
-        append = true;
-        transfer.resumed = true;
-      } else if (status == 200) {
-        append = false;
-      } else if (status == 416) {
-        Files.deleteIfExists(part);
-        throw new IOException("range not satisfiable at offset " + have + "; starting over");
-      } else {
-        checkStatus(status, in.readAllBytes());
-        throw new IOException("unexpected status " + status);
-      }
-      long received = 0;
-      try (OutputStream out =
-          Files.newOutputStream(
-              part,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-        byte[] buf = new byte[1 << 16];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          out.write(buf, 0, n);
-          received += n;
-          transfer.received += n;
-        }
-      }
-      long total = (append ? have : 0) + received;
-      if (total != a.size()) {
-        throw new IOException(
-            "transfer of " + a.name() + " ended at " + total + " of " + a.size() + " bytes");
-      }
-      return null;
-    }
+    return artifacts.fetch(artifact, target);
   }
 
   // ------------------------------------------------------------------ jobs
@@ -576,96 +363,16 @@ public final class RegistryClient {
 
   // ------------------------------------------------------------------ plumbing
 
-  /** One JSON call with retries; the parsed answer, or null for 204. */
   private JsonNode send(String method, String path, JsonNode body, Map<String, String> headers) {
-    return call(
-        method + " " + path,
-        () -> {
-          HttpRequest.Builder b = request(path, config.requestTimeout());
-          headers.forEach(b::header);
-          if (body != null) {
-            b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofByteArray(RegistryJson.write(body)));
-          } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-          }
-          HttpResponse<byte[]> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-          checkStatus(resp.statusCode(), resp.body());
-          if (resp.statusCode() == 204 || resp.body().length == 0) {
-            return null;
-          }
-          return RegistryJson.parse(resp.body());
-        });
-  }
-
-  private HttpRequest.Builder request(String path, Duration timeout) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(config.baseUrl() + API + path)).timeout(timeout);
-    if (config.token() != null) {
-      b.header("Authorization", "Bearer " + config.token());
-    }
-    return b;
-  }
-
-  private static void checkStatus(int status, byte[] body) {
-    if (status < 400) {
-      return;
-    }
-    String error = "HTTP " + status;
-    String field = null;
-    try {
-      JsonNode n = RegistryJson.parse(body);
-      if (n.hasNonNull("error")) {
-        error = n.get("error").asText();
-      }
-      if (n.hasNonNull("field")) {
-        field = n.get("field").asText();
-      }
-    } catch (RegistryProblem e) {
-      if (body != null && body.length > 0) {
-        error = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
-      }
-    }
-    throw new RegistryException(status, error, field);
-  }
-
-  private <T> T call(String what, Callable<T> attempt) {
-    try {
-      return retry.executeCallable(attempt);
-    } catch (RegistryException | ArtifactVerificationException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new RegistryUnavailableException(
-          what
-              + ": registry at "
-              + config.baseUrl()
-              + " failed after "
-              + config.retryAttempts()
-              + " attempts: "
-              + e,
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryUnavailableException(what + ": interrupted", e);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(what + " failed", e);
-    }
+    return http.send(method, path, body, headers);
   }
 
   private static void param(StringBuilder q, String name, Object value) {
-    if (value == null) {
-      return;
-    }
-    q.append(q.length() == 0 ? '?' : '&')
-        .append(name)
-        .append('=')
-        .append(encode(String.valueOf(value)));
+    RegistryHttp.param(q, name, value);
   }
 
   private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    return RegistryHttp.encode(s);
   }
 
   private static void requireName(String name, String what) {
