@@ -7,6 +7,7 @@ import io.prunegate.gateway.config.GatewayConfig;
 import io.prunegate.gateway.drift.DriftMonitor;
 import io.prunegate.gateway.drift.FeedbackFollower;
 import io.prunegate.gateway.http.HttpApi;
+import io.prunegate.gateway.inference.ChampionFallback;
 import io.prunegate.gateway.inference.InferenceRunner;
 import io.prunegate.gateway.kafka.RequestConsumer;
 import io.prunegate.gateway.metrics.GatewayMetrics;
@@ -99,10 +100,16 @@ public final class Gateway implements AutoCloseable {
     int maxBatch = config.batching().maxBatchSize();
     DriftMonitor drift = new DriftMonitor(metrics, config.drift(), maxBatch);
     InferenceTimeouts timeouts = new InferenceTimeouts(config.resilience().inferenceTimeout());
-    InferenceRunner runner = new InferenceRunner(metrics, drift, timeouts, inf.earlyExit());
-    BatchScheduler<LoadedVariant> scheduler =
-        new BatchScheduler<>(config.batching(), inf.workers(), runner);
     Router router = new Router(config.routing());
+    BatchScheduler<LoadedVariant> scheduler =
+        new BatchScheduler<>(config.batching(), inf.workers());
+    scheduler.start(
+        new InferenceRunner(
+            metrics,
+            drift,
+            timeouts,
+            new ChampionFallback(router, scheduler, metrics),
+            inf.earlyExit()));
     ShadowAgreement agreement = new ShadowAgreement(metrics);
     ClassificationService service =
         new ClassificationService(
@@ -113,7 +120,6 @@ public final class Gateway implements AutoCloseable {
             agreement,
             drift,
             config.routing());
-    runner.fallbackTo(service);
     VariantBreakers breakers = new VariantBreakers(config.resilience(), metrics);
     RegistryClient client =
         config.registry() == null

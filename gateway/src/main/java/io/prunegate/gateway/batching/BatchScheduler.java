@@ -26,25 +26,36 @@ public final class BatchScheduler<O> implements AutoCloseable {
   private final int maxBatch;
   private final long maxDelayNanos;
   private final int groupingWindow;
-  private final BatchExecutor<O> executor;
+  private volatile BatchExecutor<O> executor;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final List<MicroBatcher<O>> queues = new ArrayList<>();
   private final List<Thread> workers = new ArrayList<>();
   private volatile boolean running = true;
 
-  public BatchScheduler(
-      GatewayConfig.Batching settings, int workerCount, BatchExecutor<O> executor) {
+  /**
+   * Queues without workers yet: {@link #start} binds them to their executor. Two steps because the
+   * executor's champion fallback queues on this scheduler, so the scheduler exists first.
+   */
+  public BatchScheduler(GatewayConfig.Batching settings, int workerCount) {
     this.maxBatch = settings.maxBatchSize();
     this.maxDelayNanos = settings.maxQueueDelay().toNanos();
     this.groupingWindow = settings.groupingWindow();
-    this.executor = executor;
     for (int i = 0; i < workerCount; i++) {
       Thread t = new Thread(this::workLoop, "gateway-inference-" + i);
       t.setDaemon(true);
       workers.add(t);
     }
+  }
+
+  /** Starts the workers, each running due batches through {@code batchExecutor}; once. */
+  public BatchScheduler<O> start(BatchExecutor<O> batchExecutor) {
+    if (executor != null) {
+      throw new IllegalStateException("the scheduler is started already");
+    }
+    executor = batchExecutor;
     workers.forEach(Thread::start);
+    return this;
   }
 
   /** A new queue for {@code owner}. */
@@ -186,6 +197,9 @@ public final class BatchScheduler<O> implements AutoCloseable {
       lock.unlock();
     }
     for (Thread t : workers) {
+      if (t.getState() == Thread.State.NEW) {
+        continue;
+      }
       try {
         t.join(TimeUnit.SECONDS.toMillis(30));
       } catch (InterruptedException e) {

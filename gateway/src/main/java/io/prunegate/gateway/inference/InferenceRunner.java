@@ -1,18 +1,17 @@
 package io.prunegate.gateway.inference;
 
-import io.prunegate.events.ClassificationResult;
 import io.prunegate.events.ResultStatus;
 import io.prunegate.gateway.batching.BatchExecutor;
 import io.prunegate.gateway.batching.PendingRequest;
 import io.prunegate.gateway.drift.DriftMonitor;
 import io.prunegate.gateway.metrics.GatewayMetrics;
 import io.prunegate.gateway.resilience.InferenceTimeouts;
+import io.prunegate.gateway.serving.Answers;
 import io.prunegate.gateway.variant.LoadedVariant;
 import io.prunegate.model.classify.Prediction;
 import io.prunegate.model.runtime.TokenBatch;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -26,30 +25,30 @@ import org.slf4j.LoggerFactory;
  * are answered {@code expired}; the rest are tokenized together and classified with early exit
  * ({@code TextClassifier}, one NDManager scope per batch), under the variant's circuit breaker and
  * the inference timeout. A failed or timed-out batch counts against the breaker, and its requests
- * fall back to the champion when they were served by another variant, else get an {@code error}.
+ * go to the {@link Fallback} (the champion, when they were served by another variant), else get an
+ * {@code error}. Every answer is built by {@link Answers}.
  */
 public final class InferenceRunner implements BatchExecutor<LoadedVariant> {
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceRunner.class);
-  private static final int MAX_REASON = 500;
 
   private final GatewayMetrics metrics;
   private final DriftMonitor drift;
   private final InferenceTimeouts timeouts;
+  private final Fallback fallback;
   private final boolean earlyExit;
-  private volatile Fallback fallback = (r, v, why) -> false;
 
   public InferenceRunner(
-      GatewayMetrics metrics, DriftMonitor drift, InferenceTimeouts timeouts, boolean earlyExit) {
+      GatewayMetrics metrics,
+      DriftMonitor drift,
+      InferenceTimeouts timeouts,
+      Fallback fallback,
+      boolean earlyExit) {
     this.metrics = metrics;
     this.drift = drift;
     this.timeouts = timeouts;
+    this.fallback = fallback;
     this.earlyExit = earlyExit;
-  }
-
-  /** Sets where failed requests go (the classification service's champion fallback). */
-  public void fallbackTo(Fallback f) {
-    this.fallback = f;
   }
 
   @Override
@@ -64,7 +63,8 @@ public final class InferenceRunner implements BatchExecutor<LoadedVariant> {
       metrics.queued(variant.model(), variant.version(), now - r.enqueuedNanos());
       if (r.expired(nowMillis)) {
         r.complete(
-            result(r, variant, ResultStatus.EXPIRED, "deadline passed while queued", now, null));
+            Answers.unanswered(
+                r, variant, ResultStatus.EXPIRED, "deadline passed while queued", now));
       } else {
         live.add(r);
       }
@@ -115,58 +115,20 @@ public final class InferenceRunner implements BatchExecutor<LoadedVariant> {
     metrics.batch(variant.model(), variant.version(), live.size(), tookNanos);
     drift.batch(variant.model(), variant.version(), live.size(), tookNanos);
     long now = System.nanoTime();
-    List<String> labels = variant.labels();
     for (int i = 0; i < live.size(); i++) {
-      PendingRequest r = live.get(i);
       Prediction p = preds.get(i);
       metrics.exit(variant.model(), variant.version(), p.exitDepth());
-      r.complete(
-          ClassificationResult.ok(
-              r.id(),
-              p.label(),
-              p.scores(labels),
-              variant.model(),
-              variant.version(),
-              r.variantName(),
-              p.exitDepth(),
-              r.elapsedMillis(now),
-              p.truncated()));
+      live.get(i).complete(Answers.classified(live.get(i), variant, p, now));
     }
   }
 
   private void fail(LoadedVariant variant, List<PendingRequest> live, String reason) {
-    String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
     long now = System.nanoTime();
     for (PendingRequest r : live) {
-      if (r.isDone()) {
-        continue;
+      if (!r.isDone() && !fallback.reroute(r, variant, reason)) {
+        r.complete(Answers.unanswered(r, variant, ResultStatus.ERROR, reason, now));
       }
-      if (!r.isShadowCopy() && fallback.reroute(r, variant, why)) {
-        continue;
-      }
-      r.complete(result(r, variant, ResultStatus.ERROR, why, now, null));
     }
-  }
-
-  private static ClassificationResult result(
-      PendingRequest r,
-      LoadedVariant v,
-      ResultStatus status,
-      String reason,
-      long nowNanos,
-      Map<String, Double> scores) {
-    return new ClassificationResult(
-        r.id(),
-        null,
-        scores,
-        v.model(),
-        v.version(),
-        r.variantName(),
-        null,
-        status,
-        r.elapsedMillis(nowNanos),
-        reason,
-        false);
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -4,19 +4,17 @@ import io.prunegate.events.ClassificationRequest;
 import io.prunegate.events.ClassificationResult;
 import io.prunegate.events.EventCodec;
 import io.prunegate.events.InvalidRecordException;
-import io.prunegate.events.ResultStatus;
 import io.prunegate.gateway.config.Delivery;
 import io.prunegate.gateway.config.GatewayConfig;
 import io.prunegate.gateway.metrics.GatewayMetrics;
+import io.prunegate.gateway.serving.Answers;
 import io.prunegate.gateway.serving.ClassificationService;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -25,16 +23,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -48,12 +39,12 @@ import org.slf4j.LoggerFactory;
  * ClassificationService}, and writes each answer to {@code prunegate.results} keyed like its
  * request.
  *
- * <p>Offsets: every polled record is tracked in its partition's {@link PartitionLedger}. In
- * at-least-once mode a record settles when the producer acknowledged its answer, and the thread
- * commits, every {@code commitInterval}, each partition's oldest unsettled offset. In exactly-once
- * mode the answers are parked and written in a Kafka transaction together with the offsets they
- * cover (read-process-write; the thread consumes with {@code read_committed}); an aborted
- * transaction rewinds to the committed offsets.
+ * <p>Offsets: every polled record is tracked in its partition's {@link PartitionLedger}, and the
+ * {@link AnswerWriter} of the delivery mode writes answers and commits: {@link AtLeastOnceWriter}
+ * sends each answer at once and commits, every {@code commitInterval}, each partition's oldest
+ * unsettled offset; {@link TransactionalWriter} parks answers and writes them in a Kafka
+ * transaction together with the offsets they cover (read-process-write; the thread consumes with
+ * {@code read_committed}).
  *
  * <p>Backpressure: while the admission queue is full the thread pauses its partitions (and keeps
  * polling, so it stays in the group); it resumes below half.
@@ -78,7 +69,7 @@ public final class RequestConsumer implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
   private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
-  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final AnswerWriter writer;
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
@@ -101,6 +92,10 @@ public final class RequestConsumer implements AutoCloseable {
             consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.producer =
         new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+    this.writer =
+        exactlyOnce
+            ? new TransactionalWriter(consumer, producer, ledgers, this::fail)
+            : new AtLeastOnceWriter(consumer, producer, ledgers, this::fail);
     this.thread = new Thread(this::run, "gateway-kafka-requests");
     thread.setDaemon(true);
     metrics.gauge(
@@ -170,9 +165,7 @@ public final class RequestConsumer implements AutoCloseable {
 
   private void run() {
     try {
-      if (exactlyOnce) {
-        producer.initTransactions();
-      }
+      writer.init();
       consumer.subscribe(List.of(settings.topics().requests()), new Rebalance());
       while (running || (System.nanoTime() < stopDeadlineNanos && unsettled() > 0)) {
         if (!running && !paused) {
@@ -186,7 +179,7 @@ public final class RequestConsumer implements AutoCloseable {
         }
         long now = System.nanoTime();
         if (now - lastCommitNanos >= settings.commitInterval().toNanos()) {
-          commit();
+          writer.commit(consumer.assignment());
           lastCommitNanos = now;
         }
         if (running) {
@@ -198,10 +191,7 @@ public final class RequestConsumer implements AutoCloseable {
         }
       }
       if (failure == null) {
-        commit();
-        if (!exactlyOnce) {
-          consumer.commitSync(committable(consumer.assignment()), Duration.ofSeconds(10));
-        }
+        writer.commitFinal(consumer.assignment());
       }
     } catch (WakeupException e) {
       // closing
@@ -238,15 +228,8 @@ public final class RequestConsumer implements AutoCloseable {
         .whenComplete(
             (result, err) -> {
               ClassificationResult r =
-                  err == null
-                      ? result
-                      : ClassificationResult.failed(
-                          req.id(),
-                          req.modelRef().name(),
-                          ResultStatus.ERROR,
-                          "internal error: " + err,
-                          (System.nanoTime() - receivedNanos) / 1e6);
-              emit(ledger, rec.offset(), answers.result(rec, r), null);
+                  err == null ? result : Answers.internalError(req, err, receivedNanos);
+              writer.write(ledger, rec.offset(), answers.result(rec, r), null);
             });
   }
 
@@ -259,128 +242,11 @@ public final class RequestConsumer implements AutoCloseable {
         !exactlyOnce
             || rec.value() == null
             || rec.value().length <= TRANSACTIONAL_DEAD_LETTER_VALUE_LIMIT;
-    emit(
+    writer.write(
         ledger,
         rec.offset(),
         answers.deadLetter(rec, reason, field, keepValue),
         () -> answers.deadLetter(rec, reason, field, false));
-  }
-
-  /**
-   * Writes an answer: at once (at-least-once, settling on the acknowledgement) or parked for the
-   * next transaction (exactly-once). {@code smaller} replaces a dead letter too large to write.
-   */
-  private void emit(
-      PartitionLedger ledger,
-      long offset,
-      ProducerRecord<byte[], byte[]> out,
-      java.util.function.Supplier<ProducerRecord<byte[], byte[]>> smaller) {
-    if (exactlyOnce) {
-      ledger.park(offset, out);
-      return;
-    }
-    producer.send(
-        out,
-        (md, e) -> {
-          if (e == null) {
-            ledger.settle(offset);
-          } else if (e instanceof RecordTooLargeException && smaller != null) {
-            emit(ledger, offset, smaller.get(), null);
-          } else {
-            fail("cannot write answer for offset " + offset + ": " + e, e);
-          }
-        });
-  }
-
-  private void commit() {
-    if (exactlyOnce) {
-      commitTransaction();
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (Map.Entry<TopicPartition, OffsetAndMetadata> e :
-        committable(consumer.assignment()).entrySet()) {
-      Long last = committed.get(e.getKey());
-      if (last == null || e.getValue().offset() > last) {
-        offsets.put(e.getKey(), e.getValue());
-        committed.put(e.getKey(), e.getValue().offset());
-      }
-    }
-    if (!offsets.isEmpty()) {
-      consumer.commitAsync(
-          offsets,
-          (done, err) -> {
-            if (err != null) {
-              LOG.warn("offset commit failed (next one retries) error={}", err.toString());
-              done.keySet().forEach(committed::remove);
-            }
-          });
-    }
-  }
-
-  private void commitTransaction() {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-    for (TopicPartition tp : consumer.assignment()) {
-      PartitionLedger l = ledgers.get(tp);
-      if (l == null) {
-        continue;
-      }
-      List<ProducerRecord<byte[], byte[]>> ready = l.drainParked();
-      if (!ready.isEmpty()) {
-        out.addAll(ready);
-        offsets.put(tp, new OffsetAndMetadata(l.committable()));
-      }
-    }
-    if (out.isEmpty()) {
-      return;
-    }
-    try {
-      producer.beginTransaction();
-      for (ProducerRecord<byte[], byte[]> r : out) {
-        producer.send(r);
-      }
-      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      producer.commitTransaction();
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-      fail("transaction cannot continue: " + e, e);
-    } catch (KafkaException e) {
-      LOG.warn("transaction aborted, rewinding to committed offsets error={}", e.toString());
-      try {
-        producer.abortTransaction();
-      } catch (KafkaException abortFailure) {
-        fail("cannot abort transaction: " + abortFailure, abortFailure);
-        return;
-      }
-      rewind();
-    }
-  }
-
-  /** Exactly-once after an abort: forget what was polled and read again from the commits. */
-  private void rewind() {
-    Set<TopicPartition> assigned = consumer.assignment();
-    Map<TopicPartition, OffsetAndMetadata> at =
-        consumer.committed(assigned, Duration.ofSeconds(10));
-    for (TopicPartition tp : assigned) {
-      ledgers.remove(tp);
-      OffsetAndMetadata o = at.get(tp);
-      if (o != null) {
-        consumer.seek(tp, o.offset());
-      } else {
-        consumer.seekToBeginning(List.of(tp));
-      }
-    }
-  }
-
-  private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> parts) {
-    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-    for (TopicPartition tp : parts) {
-      PartitionLedger l = ledgers.get(tp);
-      if (l != null && l.committable() >= 0) {
-        out.put(tp, new OffsetAndMetadata(l.committable()));
-      }
-    }
-    return out;
   }
 
   private void backpressure() {
@@ -426,14 +292,7 @@ public final class RequestConsumer implements AutoCloseable {
         return;
       }
       try {
-        if (exactlyOnce) {
-          commitTransaction();
-        } else {
-          Map<TopicPartition, OffsetAndMetadata> offsets = committable(parts);
-          if (!offsets.isEmpty()) {
-            consumer.commitSync(offsets, Duration.ofSeconds(10));
-          }
-        }
+        writer.commitRevoked(parts, consumer.assignment());
       } catch (RuntimeException e) {
         LOG.warn("commit on revocation failed error={}", e.toString());
       }
@@ -455,10 +314,8 @@ public final class RequestConsumer implements AutoCloseable {
     }
 
     private void forget(Collection<TopicPartition> parts) {
-      for (TopicPartition tp : parts) {
-        ledgers.remove(tp);
-        committed.remove(tp);
-      }
+      parts.forEach(ledgers::remove);
+      writer.forget(parts);
     }
   }
 

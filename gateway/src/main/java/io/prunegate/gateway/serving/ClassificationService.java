@@ -10,14 +10,11 @@ import io.prunegate.gateway.batching.PendingRequest;
 import io.prunegate.gateway.config.GatewayConfig;
 import io.prunegate.gateway.drift.DriftMonitor;
 import io.prunegate.gateway.drift.PredictionJournal;
-import io.prunegate.gateway.inference.Fallback;
 import io.prunegate.gateway.metrics.GatewayMetrics;
 import io.prunegate.gateway.routing.Route;
 import io.prunegate.gateway.routing.Router;
 import io.prunegate.gateway.routing.ShadowAgreement;
 import io.prunegate.gateway.variant.LoadedVariant;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,10 +22,10 @@ import java.util.concurrent.CompletableFuture;
  * get a future answer. A request past its deadline is answered {@code expired} at once; otherwise
  * it is routed ({@link Router}), admitted ({@link InflightLimit}), queued on its variant, and
  * copied to the shadow when the route says so. Answers are recorded in the metrics and, when ok, in
- * the prediction journal that feedback is joined with. It is also the {@link Fallback} of the
- * inference runner: a request whose non-champion variant failed is queued on the champion.
+ * the prediction journal that feedback is joined with. Answers come back only through the request's
+ * future: the inference side never calls into the service.
  */
-public final class ClassificationService implements Fallback {
+public final class ClassificationService {
 
   public static final String KAFKA = "kafka";
   public static final String HTTP = "http";
@@ -80,7 +77,8 @@ public final class ClassificationService implements Fallback {
       ClassificationRequest req, String transport, long receivedNanos, boolean force) {
     if (req.deadlineMs() != null && req.deadlineMs() < System.currentTimeMillis()) {
       return answered(
-          refused(req, ResultStatus.EXPIRED, "deadline passed before processing", receivedNanos),
+          Answers.refused(
+              req, ResultStatus.EXPIRED, "deadline passed before processing", receivedNanos),
           transport,
           receivedNanos);
     }
@@ -88,7 +86,7 @@ public final class ClassificationService implements Fallback {
     Route route = router.route(ref, req.recordKey(), req.id());
     if (route instanceof Route.Reject reject) {
       return answered(
-          refused(req, ResultStatus.REJECTED, reject.reason(), receivedNanos),
+          Answers.refused(req, ResultStatus.REJECTED, reject.reason(), receivedNanos),
           transport,
           receivedNanos);
     }
@@ -124,14 +122,15 @@ public final class ClassificationService implements Fallback {
       }
       Route again = router.route(p.request().modelRef(), p.request().recordKey(), p.id());
       if (again instanceof Route.Reject r) {
-        p.complete(refused(p.request(), ResultStatus.REJECTED, r.reason(), p.receivedNanos()));
+        p.complete(
+            Answers.refused(p.request(), ResultStatus.REJECTED, r.reason(), p.receivedNanos()));
         return false;
       }
       current = (Route.Serve) again;
       p.assign(current.variantName());
     }
     p.complete(
-        refused(
+        Answers.refused(
             p.request(),
             ResultStatus.ERROR,
             "no variant took the request (routes kept changing)",
@@ -164,20 +163,6 @@ public final class ClassificationService implements Fallback {
             });
   }
 
-  @Override
-  public boolean reroute(PendingRequest r, LoadedVariant failed, String reason) {
-    if (r.fallbacks() > 0) {
-      return false;
-    }
-    Optional<LoadedVariant> champion = router.champion(failed.model());
-    if (champion.isEmpty() || champion.get() == failed) {
-      return false;
-    }
-    metrics.fallback(failed.model(), r.variantName());
-    r.reroute(ModelRef.CHAMPION);
-    return scheduler.submit(champion.get().queue(), r);
-  }
-
   private void record(PendingRequest p, ClassificationResult res) {
     if (res == null) {
       return;
@@ -194,21 +179,5 @@ public final class ClassificationService implements Fallback {
       ClassificationResult r, String transport, long receivedNanos) {
     metrics.answered(r, transport, System.nanoTime() - receivedNanos);
     return CompletableFuture.completedFuture(r);
-  }
-
-  private static ClassificationResult refused(
-      ClassificationRequest req, ResultStatus status, String reason, long receivedNanos) {
-    return new ClassificationResult(
-        req.id(),
-        null,
-        Map.of(),
-        req.modelRef().name(),
-        null,
-        null,
-        null,
-        status,
-        (System.nanoTime() - receivedNanos) / 1e6,
-        reason,
-        false);
   }
 }

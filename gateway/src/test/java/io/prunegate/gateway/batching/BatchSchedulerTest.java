@@ -22,17 +22,17 @@ class BatchSchedulerTest {
   private final List<Long> batchStarts = Collections.synchronizedList(new ArrayList<>());
 
   private BatchScheduler<String> scheduler(int maxBatch, Duration delay, int workers) {
-    return new BatchScheduler<>(
-        new GatewayConfig.Batching(maxBatch, delay, 1024, 4),
-        workers,
-        (owner, batch) -> {
-          batchStarts.add(System.nanoTime());
-          batches.add(batch.stream().map(PendingRequest::id).toList());
-          for (PendingRequest r : batch) {
-            r.complete(
-                ClassificationResult.ok(r.id(), "x", null, owner, 1, r.variantName(), 1, 0, false));
-          }
-        });
+    return new BatchScheduler<String>(new GatewayConfig.Batching(maxBatch, delay, 1024, 4), workers)
+        .start(
+            (owner, batch) -> {
+              batchStarts.add(System.nanoTime());
+              batches.add(batch.stream().map(PendingRequest::id).toList());
+              for (PendingRequest r : batch) {
+                r.complete(
+                    ClassificationResult.ok(
+                        r.id(), "x", null, owner, 1, r.variantName(), 1, 0, false));
+              }
+            });
   }
 
   private static PendingRequest request(String id, String text) {
@@ -78,23 +78,24 @@ class BatchSchedulerTest {
     CountDownLatch release = new CountDownLatch(1);
     List<List<String>> seen = Collections.synchronizedList(new ArrayList<>());
     try (BatchScheduler<String> s =
-        new BatchScheduler<>(
-            new GatewayConfig.Batching(2, Duration.ofSeconds(30), 1024, 4),
-            1,
-            (owner, batch) -> {
-              seen.add(batch.stream().map(PendingRequest::id).toList());
-              if (batch.get(0).id().startsWith("hold")) {
-                try {
-                  release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-              batch.forEach(
-                  r ->
-                      r.complete(
-                          ClassificationResult.ok(r.id(), "x", null, owner, 1, "c", 1, 0, false)));
-            })) {
+        new BatchScheduler<String>(
+                new GatewayConfig.Batching(2, Duration.ofSeconds(30), 1024, 4), 1)
+            .start(
+                (owner, batch) -> {
+                  seen.add(batch.stream().map(PendingRequest::id).toList());
+                  if (batch.get(0).id().startsWith("hold")) {
+                    try {
+                      release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                  batch.forEach(
+                      r ->
+                          r.complete(
+                              ClassificationResult.ok(
+                                  r.id(), "x", null, owner, 1, "c", 1, 0, false)));
+                })) {
       MicroBatcher<String> q = s.open("m", "m:1");
       // A full first batch occupies the only worker while the four requests queue up.
       s.submit(q, request("hold1", "h"));
