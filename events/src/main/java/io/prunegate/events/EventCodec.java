@@ -246,7 +246,9 @@ public final class EventCodec {
     JsonNode node = tree(json);
     if (!node.isObject()) {
       throw new InvalidRecordException(
-          Kind.NOT_AN_OBJECT, null, "record must be a JSON object, was " + describe(node));
+          Kind.NOT_AN_OBJECT,
+          null,
+          "record must be a JSON object, was " + describe(node.asToken()));
     }
     try {
       return EventJson.MAPPER.treeToValue(node, type);
@@ -419,17 +421,6 @@ public final class EventCodec {
       case START_OBJECT -> "an object";
       case VALUE_NULL -> "null";
       default -> t.name().toLowerCase(java.util.Locale.ROOT);
-    };
-  }
-
-  private static String describe(JsonNode v) {
-    return switch (v.getNodeType()) {
-      case STRING -> "a string";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      case ARRAY -> "an array";
-      case NULL -> "null";
-      default -> v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     };
   }
 
