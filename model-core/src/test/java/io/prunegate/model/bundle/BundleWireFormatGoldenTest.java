@@ -4,12 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.prunegate.model.chip.ChipSet;
+import io.prunegate.model.chip.LinearChip;
+import io.prunegate.model.chip.MlpChip;
 import io.prunegate.model.config.LayerStructure;
+import io.prunegate.model.runtime.Pooling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pins the bytes of a bundle's {@code manifest.json} as {@link VariantBundle} writes it, against
- * {@code src/test/resources/golden/bundle}. Run with {@code -Dgolden.update=true} to rewrite the
- * files after an intentional format change.
+ * Pins the bytes of a bundle's {@code manifest.json} as {@link VariantBundle} writes it, and the
+ * header (with its JSON metadata) of {@code chips.safetensors}, against {@code
+ * src/test/resources/golden/bundle}. Run with {@code -Dgolden.update=true} to rewrite the files
+ * after an intentional format change.
  */
 class BundleWireFormatGoldenTest {
 
@@ -99,6 +109,45 @@ class BundleWireFormatGoldenTest {
   @Test
   void minimalManifest() {
     roundTrip("manifest-minimal.json", minimal());
+  }
+
+  /** The safetensors header of {@code chips.safetensors}: tensors, and metadata as JSON strings. */
+  @Test
+  void chipsFileHeader() throws IOException {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ChipSet set =
+          new ChipSet(
+              List.of(
+                  new LinearChip(4, m.zeros(new Shape(2, 3)), m.zeros(new Shape(2))),
+                  new MlpChip(
+                      8,
+                      m.zeros(new Shape(5, 3)),
+                      m.zeros(new Shape(5)),
+                      m.zeros(new Shape(2, 5)),
+                      m.zeros(new Shape(2)))),
+              Pooling.MEAN,
+              List.of("negative", "positive \"quoted\""),
+              Map.of(4, 0.875));
+      set.write(dir);
+      byte[] file = Files.readAllBytes(dir.resolve(ChipSet.FILE_NAME));
+      int n = (int) ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      assertGolden("chips-header.json", Arrays.copyOfRange(file, 8, 8 + n));
+
+      // the golden header with today's tensor bytes reads back as the same chip set
+      byte[] header = Files.readAllBytes(GOLDEN.resolve("chips-header.json"));
+      Path other = Files.createDirectories(dir.resolve("golden"));
+      ByteBuffer copy = ByteBuffer.allocate(8 + header.length + file.length - 8 - n);
+      copy.order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header);
+      copy.put(file, 8 + n, file.length - 8 - n);
+      Files.write(other.resolve(ChipSet.FILE_NAME), copy.array());
+      ChipSet back = ChipSet.read(other, m);
+      assertEquals(set.labels(), back.labels());
+      assertEquals(set.pooling(), back.pooling());
+      assertEquals(set.thresholds(), back.thresholds());
+      assertEquals(
+          set.chips().stream().map(c -> c.depth() + ":" + c.kind()).toList(),
+          back.chips().stream().map(c -> c.depth() + ":" + c.kind()).toList());
+    }
   }
 
   private void roundTrip(String name, BundleManifest manifest) {
