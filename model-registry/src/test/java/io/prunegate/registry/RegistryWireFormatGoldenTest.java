@@ -6,26 +6,34 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.prunegate.registry.RegistryJson.ArtifactClaim;
 import io.prunegate.registry.RegistryJson.VersionRequest;
+import io.prunegate.registry.client.RegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
  * Pins the bytes of every REST body {@link RegistryJson} writes (models, versions with artifacts
- * and lineage, aliases, jobs, pages, problems) and the field and message of its request readers'
- * errors, against {@code src/test/resources/golden/registry}. Run with {@code -Dgolden.update=true}
- * to rewrite the files after an intentional wire change.
+ * and lineage, aliases, jobs, pages, problems, the client's alias and job-action bodies) and the
+ * field and message of its request readers' errors, against {@code
+ * src/test/resources/golden/registry}. Run with {@code -Dgolden.update=true} to rewrite the files
+ * after an intentional wire change.
  */
 class RegistryWireFormatGoldenTest {
 
@@ -278,6 +286,58 @@ class RegistryWireFormatGoldenTest {
         NEW_JOB_MINIMAL,
         RegistryJson::newJobRequest,
         RegistryJson::readNewJobRequest);
+  }
+
+  /**
+   * The bodies only the Java client writes (alias moves and the job actions), as a recording HTTP
+   * server receives them.
+   */
+  @Test
+  void clientRequestBodies() throws IOException {
+    Map<String, byte[]> received = Collections.synchronizedMap(new LinkedHashMap<>());
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          received.put(path, exchange.getRequestBody().readAllBytes());
+          byte[] reply =
+              RegistryJson.write(
+                  path.contains("/aliases/")
+                      ? RegistryJson.alias(ALIAS_FULL)
+                      : RegistryJson.job(JOB_MINIMAL));
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, reply.length);
+          exchange.getResponseBody().write(reply);
+          exchange.close();
+        });
+    server.start();
+    try {
+      RegistryClient client =
+          RegistryClient.create(
+              "http://127.0.0.1:" + server.getAddress().getPort(), "golden-token");
+      assertEquals(ALIAS_FULL, client.setAlias("sst2-bge", "champion", 3));
+      assertEquals(
+          Optional.of(JOB_MINIMAL),
+          client.claimJob("worker-1", Duration.ofSeconds(90), Set.of("chip")));
+      assertEquals(JOB_MINIMAL, client.reportProgress("job-0002", "worker-1", 0.25, "training"));
+      assertEquals(JOB_MINIMAL, client.finishJob("job-0002", "worker-1", parameters()));
+      assertEquals(JOB_MINIMAL, client.failJob("job-0002", "worker-1", "out of memory"));
+    } finally {
+      server.stop(0);
+    }
+    List<String> names =
+        List.of(
+            "alias-request.json",
+            "job-claim-request.json",
+            "job-progress-request.json",
+            "job-finish-request.json",
+            "job-fail-request.json");
+    List<byte[]> bodies = List.copyOf(received.values());
+    assertEquals(names.size(), bodies.size(), received.keySet().toString());
+    for (int i = 0; i < names.size(); i++) {
+      assertGolden(names.get(i), bodies.get(i));
+    }
   }
 
   /** One malformed request per line: case, the problem's kind, field (or -) and message. */
