@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prunegate.events.InvalidRecordException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,5 +199,48 @@ class EventCodecTest {
                 codec.decodeModelEvent(
                     utf8("{\"event_id\":\"x\",\"type\":\"t\",\"model\":\"m\"}")));
     assertEquals("schema_version", missing.field());
+  }
+
+  @Test
+  void failuresCarryTheirKind() {
+    String ok = "{\"id\":\"1\",\"text\":\"t\",\"model\":\"m\"";
+    assertEquals(Kind.EMPTY, rejectRequest("  \n").kind());
+    assertEquals(Kind.MALFORMED_JSON, rejectRequest("{\"id\": ").kind());
+    assertEquals(Kind.MALFORMED_JSON, rejectRequest(ok + "} {}").kind());
+    assertEquals(Kind.NOT_AN_OBJECT, rejectRequest("[1]").kind());
+    assertEquals(Kind.DUPLICATE_KEY, rejectRequest(ok + ",\"id\":\"2\"}").kind());
+    var dupObject = rejectRequest(ok + ",\"x\":{},\"x\":[]}");
+    assertEquals(Kind.DUPLICATE_KEY, dupObject.kind());
+    assertEquals("x", dupObject.field());
+    assertEquals(Kind.MISSING_FIELD, rejectRequest("{\"text\":\"t\",\"model\":\"m\"}").kind());
+    assertEquals(
+        Kind.WRONG_TYPE, rejectRequest("{\"id\":\"1\",\"text\":42,\"model\":\"m\"}").kind());
+    assertEquals(
+        Kind.INVALID_VALUE,
+        rejectRequest("{\"id\":\"1\",\"text\":\"t\",\"model\":\"Bad/Name\"}").kind());
+    assertTrue(Kind.TOO_DEEP.unreadable());
+    assertFalse(Kind.WRONG_TYPE.unreadable());
+  }
+
+  @Test
+  void rejectsNestingDeeperThanTheLimit() {
+    String ok = "{\"id\":\"1\",\"text\":\"t\",\"model\":\"m\",\"x\":";
+    int arrays = EventJson.MAX_NESTING_DEPTH - 1; // the record itself is one level
+    codec.decodeRequest(utf8(ok + "[".repeat(arrays) + "]".repeat(arrays) + "}"));
+    var e = rejectRequest(ok + "[".repeat(arrays + 1) + "]".repeat(arrays + 1) + "}");
+    assertEquals(Kind.TOO_DEEP, e.kind());
+    assertNull(e.field());
+  }
+
+  @Test
+  void aSyntaxErrorBeforeInvalidUtf8IsMalformedJson() {
+    byte[] head = utf8("{\"id\": x, \"text\":\"");
+    byte[] bad = new byte[head.length + 3];
+    System.arraycopy(head, 0, bad, 0, head.length);
+    bad[head.length] = (byte) 0xC3;
+    bad[head.length + 1] = (byte) 0x28;
+    bad[head.length + 2] = (byte) '"';
+    var e = assertThrows(InvalidRecordException.class, () -> codec.decodeRequest(bad));
+    assertEquals(Kind.MALFORMED_JSON, e.kind());
   }
 }

@@ -3,6 +3,7 @@ package io.prunegate.gateway.kafka;
 import io.prunegate.events.ClassificationResult;
 import io.prunegate.events.EventCodec;
 import io.prunegate.events.EventHeaders;
+import io.prunegate.events.InvalidRecordException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,17 +73,21 @@ public final class AnswerRecords {
     return out;
   }
 
-  /** A short label for the kind of decoding failure (metrics tag). */
-  public static String reasonKind(String message, String field) {
-    if (message.startsWith("empty record")) {
-      return "empty";
-    }
-    if (message.startsWith("invalid UTF-8")) {
-      return "invalid_utf8";
-    }
-    if (message.startsWith("malformed JSON") || message.startsWith("record must be")) {
-      return "malformed_json";
-    }
-    return field != null ? "invalid_field" : "invalid";
+  /** The metrics label of a record refused outside the codec (its constructor's rules). */
+  public static final String INVALID = "invalid";
+
+  /**
+   * A short label for the kind of decoding failure (metrics tag): {@code empty}, {@code
+   * invalid_utf8}, {@code malformed_json}, {@code invalid_field}, or {@value #INVALID} when no
+   * field is named. Taken from the exception's kind, not its message.
+   */
+  public static String reasonKind(InvalidRecordException e) {
+    return switch (e.kind()) {
+      case EMPTY -> "empty";
+      case INVALID_UTF8 -> "invalid_utf8";
+      case MALFORMED_JSON, NOT_AN_OBJECT, TOO_DEEP -> "malformed_json";
+      case DUPLICATE_KEY, MISSING_FIELD, WRONG_TYPE, INVALID_VALUE ->
+          e.field() != null ? "invalid_field" : INVALID;
+    };
   }
 }

@@ -217,10 +217,10 @@ public final class RequestConsumer implements AutoCloseable {
     try {
       req = EventCodec.get().decodeRequest(rec.value());
     } catch (InvalidRecordException e) {
-      deadLetter(ledger, rec, e.getMessage(), e.field());
+      deadLetter(ledger, rec, e.getMessage(), e.field(), AnswerRecords.reasonKind(e));
       return;
     } catch (IllegalArgumentException e) {
-      deadLetter(ledger, rec, e.getMessage(), null);
+      deadLetter(ledger, rec, e.getMessage(), null, AnswerRecords.INVALID);
       return;
     }
     service
@@ -234,8 +234,12 @@ public final class RequestConsumer implements AutoCloseable {
   }
 
   private void deadLetter(
-      PartitionLedger ledger, ConsumerRecord<byte[], byte[]> rec, String reason, String field) {
-    metrics.deadLettered(AnswerRecords.reasonKind(reason, field));
+      PartitionLedger ledger,
+      ConsumerRecord<byte[], byte[]> rec,
+      String reason,
+      String field,
+      String kind) {
+    metrics.deadLettered(kind);
     LOG.debug(
         "dead-lettered partition={} offset={} reason={}", rec.partition(), rec.offset(), reason);
     boolean keepValue =

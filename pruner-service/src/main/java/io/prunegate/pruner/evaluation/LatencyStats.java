@@ -1,9 +1,10 @@
 package io.prunegate.pruner.evaluation;
 
-import java.util.Arrays;
+import org.HdrHistogram.Histogram;
 
 /**
- * Latency of repeated calls, in milliseconds.
+ * Latency of repeated calls, in milliseconds. Percentiles are nearest-rank from an HdrHistogram at
+ * microsecond resolution (exact below 262 ms, within 0.001% above); the mean is exact.
  *
  * @param p50Ms median
  * @param p95Ms 95th percentile
@@ -12,20 +13,24 @@ import java.util.Arrays;
  */
 public record LatencyStats(double p50Ms, double p95Ms, double meanMs, int samples) {
 
+  /** Significant decimal digits of the histogram: 5 keeps microseconds exact below 2^18 us. */
+  static final int SIGNIFICANT_DIGITS = 5;
+
   /** Statistics of {@code nanos} (timed calls, warm-up excluded). */
   public static LatencyStats ofNanos(long[] nanos) {
     if (nanos.length == 0) {
       throw new IllegalArgumentException("no samples");
     }
-    long[] s = nanos.clone();
-    Arrays.sort(s);
-    double mean = Arrays.stream(s).average().orElseThrow() / 1e6;
-    return new LatencyStats(percentile(s, 0.50) / 1e6, percentile(s, 0.95) / 1e6, mean, s.length);
-  }
-
-  /** Nearest-rank percentile of sorted values. */
-  static double percentile(long[] sorted, double q) {
-    int rank = (int) Math.ceil(q * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    Histogram micros = new Histogram(SIGNIFICANT_DIGITS);
+    double sum = 0;
+    for (long v : nanos) {
+      micros.recordValue(Math.max(0, v) / 1_000);
+      sum += v;
+    }
+    return new LatencyStats(
+        micros.getValueAtPercentile(50) / 1e3,
+        micros.getValueAtPercentile(95) / 1e3,
+        sum / nanos.length / 1e6,
+        nanos.length);
   }
 }

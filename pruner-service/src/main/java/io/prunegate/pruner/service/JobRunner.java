@@ -460,7 +460,8 @@ final class JobRunner {
             m.details()));
   }
 
-  private static Map<String, Object> result(
+  /** The job's result as the registry stores it: the table's verdicts and the report files. */
+  static Map<String, Object> result(
       ParetoTable table, CompressionPolicy policy, List<Artifact> report) {
     Map<String, Object> r = new LinkedHashMap<>();
     List<Map<String, Object>> variants = new ArrayList<>();
@@ -489,7 +490,12 @@ final class JobRunner {
             });
     Map<String, Object> rep = new LinkedHashMap<>();
     for (Artifact a : report) {
-      rep.put(a.name(), Map.of("name", a.name(), "sha256", a.sha256(), "size", a.size()));
+      // insertion-ordered: Map.of iterates in a per-JVM random order, so the JSON differed by run
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", a.name());
+      entry.put("sha256", a.sha256());
+      entry.put("size", a.size());
+      rep.put(a.name(), entry);
     }
     r.put("report", rep);
     return r;
