@@ -1,8 +1,8 @@
 package io.prunegate.gateway.cli;
 
+import io.prunegate.config.ValueGrammar;
 import io.prunegate.events.Topics;
 import io.prunegate.gateway.Gateway;
-import io.prunegate.gateway.config.ConfigValues;
 import io.prunegate.gateway.config.Delivery;
 import io.prunegate.gateway.config.GatewayConfig;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ public final class GatewayMain implements Runnable {
   /** The command line with the duration converter registered. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new GatewayMain());
-    cl.registerConverter(Duration.class, ConfigValues::duration);
+    cl.registerConverter(Duration.class, ValueGrammar::duration);
     return cl;
   }
 
@@ -318,7 +318,7 @@ public final class GatewayMain implements Runnable {
               workers, threads, interopThreads, device, earlyExit, warmupBatches),
           new GatewayConfig.Resilience(
               inferenceTimeout, breakerFailureRate, breakerWindow, breakerMinCalls, breakerOpen),
-          new GatewayConfig.Http(httpHost, httpPort, ConfigValues.bytes(maxBody), maxTexts),
+          new GatewayConfig.Http(httpHost, httpPort, ValueGrammar.bytes(maxBody), maxTexts),
           new GatewayConfig.Drift(accuracyWindow, latencyWindow, journalSize));
     }
 

@@ -1,10 +1,10 @@
 package io.prunegate.registry.cli;
 
+import io.prunegate.config.ValueGrammar;
 import io.prunegate.events.Topics;
 import io.prunegate.registry.artifacts.ArtifactStore;
 import io.prunegate.registry.artifacts.BlobCollector;
 import io.prunegate.registry.outbox.RelaySettings;
-import io.prunegate.registry.server.ConfigValues;
 import io.prunegate.registry.server.RegistryConfig;
 import io.prunegate.registry.server.RegistryServer;
 import io.prunegate.registry.store.CatalogStore;
@@ -225,10 +225,10 @@ public final class RegistryMain implements Runnable {
         b.openWrites(openWrites);
       }
       if (maxUpload != null) {
-        b.maxUploadBytes(ConfigValues.bytes(maxUpload));
+        b.maxUploadBytes(ValueGrammar.bytes(maxUpload));
       }
       if (maxJson != null) {
-        b.maxJsonBytes(ConfigValues.bytes(maxJson));
+        b.maxJsonBytes(ValueGrammar.bytes(maxJson));
       }
       if (kafkaBootstrap != null) {
         b.kafkaBootstrap(kafkaBootstrap);
@@ -240,7 +240,7 @@ public final class RegistryMain implements Runnable {
         b.workerThreads(workers);
       }
       if (gcGrace != null) {
-        b.gcGrace(ConfigValues.duration(gcGrace));
+        b.gcGrace(ValueGrammar.duration(gcGrace));
       }
       RegistryConfig base = b.build();
       if (topic != null) {
@@ -251,7 +251,7 @@ public final class RegistryMain implements Runnable {
         RelaySettings r = base.relay();
         b.relay(
             new RelaySettings(
-                ConfigValues.duration(relayPoll),
+                ValueGrammar.duration(relayPoll),
                 r.batchSize(),
                 r.initialBackoff(),
                 r.maxBackoff(),
@@ -316,7 +316,7 @@ public final class RegistryMain implements Runnable {
     @Override
     public Integer call() {
       RegistryConfig config = storage.apply(RegistryConfig.fromEnvironment(env)).build();
-      java.time.Duration g = grace == null ? config.gcGrace() : ConfigValues.duration(grace);
+      java.time.Duration g = grace == null ? config.gcGrace() : ValueGrammar.duration(grace);
       try (Database db =
           Database.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), 2)) {
         ArtifactStore artifacts = new ArtifactStore(config.artifactDir());

@@ -1,5 +1,6 @@
 package io.prunegate.registry.server;
 
+import io.prunegate.config.ValueGrammar;
 import io.prunegate.events.Topics;
 import io.prunegate.registry.outbox.RelaySettings;
 import java.nio.file.Path;
@@ -165,22 +166,22 @@ public record RegistryConfig(
       b.artifactDir(Path.of(v));
     }
     if ((v = env.get("PRUNEGATE_REGISTRY_MAX_UPLOAD")) != null) {
-      b.maxUploadBytes(ConfigValues.bytes(v));
+      b.maxUploadBytes(ValueGrammar.bytes(v));
     }
     if ((v = env.get("PRUNEGATE_REGISTRY_MAX_JSON")) != null) {
-      b.maxJsonBytes(ConfigValues.bytes(v));
+      b.maxJsonBytes(ValueGrammar.bytes(v));
     }
     if ((v = env.get("PRUNEGATE_REGISTRY_TOKENS")) != null) {
-      b.writeTokens(ConfigValues.list(v));
+      b.writeTokens(ValueGrammar.list(v));
     }
     if ((v = env.get("PRUNEGATE_REGISTRY_READ_TOKENS")) != null) {
-      b.readTokens(ConfigValues.list(v));
+      b.readTokens(ValueGrammar.list(v));
     }
     if ((v = env.get("PRUNEGATE_REGISTRY_READS_NEED_TOKEN")) != null) {
-      b.readsNeedToken(ConfigValues.bool(v));
+      b.readsNeedToken(ValueGrammar.bool(v));
     }
     if ((v = env.get("PRUNEGATE_REGISTRY_OPEN_WRITES")) != null) {
-      b.openWrites(ConfigValues.bool(v));
+      b.openWrites(ValueGrammar.bool(v));
     }
     if ((v = env.get("PRUNEGATE_KAFKA_BOOTSTRAP")) != null) {
       b.kafkaBootstrap(v);
@@ -189,13 +190,13 @@ public record RegistryConfig(
       b.workerThreads(Integer.parseInt(v.trim()));
     }
     if ((v = env.get("PRUNEGATE_REGISTRY_GC_GRACE")) != null) {
-      b.gcGrace(ConfigValues.duration(v));
+      b.gcGrace(ValueGrammar.duration(v));
     }
     RelaySettings r = RelaySettings.defaults();
     if ((v = env.get("PRUNEGATE_REGISTRY_RELAY_POLL")) != null) {
       r =
           new RelaySettings(
-              ConfigValues.duration(v),
+              ValueGrammar.duration(v),
               r.batchSize(),
               r.initialBackoff(),
               r.maxBackoff(),
@@ -216,7 +217,7 @@ public record RegistryConfig(
               r.pollInterval(),
               r.batchSize(),
               r.initialBackoff(),
-              ConfigValues.duration(v),
+              ValueGrammar.duration(v),
               r.publishedRetention());
     }
     b.relay(r);

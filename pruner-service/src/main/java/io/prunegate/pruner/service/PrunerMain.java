@@ -1,11 +1,11 @@
 package io.prunegate.pruner.service;
 
+import io.prunegate.config.ValueGrammar;
 import io.prunegate.events.Topics;
 import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.registry.Job;
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.client.RegistryClient;
-import io.prunegate.registry.server.ConfigValues;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,8 +209,8 @@ public final class PrunerMain implements Runnable {
                   workerId, env.get("PRUNEGATE_PRUNER_WORKER_ID"), PrunerConfig.defaultWorkerId()),
               integer(concurrency, "PRUNEGATE_PRUNER_CONCURRENCY", 1))
           .withTiming(
-              ConfigValues.duration(first(lease, env.get("PRUNEGATE_PRUNER_LEASE"), "2m")),
-              ConfigValues.duration(
+              ValueGrammar.duration(first(lease, env.get("PRUNEGATE_PRUNER_LEASE"), "2m")),
+              ValueGrammar.duration(
                   first(pollInterval, env.get("PRUNEGATE_PRUNER_POLL_INTERVAL"), "5s")))
           .withMaxAttempts(integer(maxAttempts, "PRUNEGATE_PRUNER_MAX_ATTEMPTS", 3))
           .withRuntime(
