@@ -23,6 +23,7 @@ import io.prunegate.pruner.progress.ConsoleProgressBar;
 import io.prunegate.pruner.service.JobObserver;
 import io.prunegate.pruner.service.MethodSpec;
 import io.prunegate.pruner.service.PrunerConfig;
+import io.prunegate.pruner.service.PrunerOptions;
 import io.prunegate.pruner.service.PrunerService;
 import io.prunegate.registry.AliasBinding;
 import io.prunegate.registry.Artifact;
@@ -234,10 +235,18 @@ public final class Demo implements AutoCloseable {
   private void startPruner(Path work) {
     DemoConsole.Step s = console.begin("Starting the pruner service (chip-tuning policy)");
     PrunerConfig config =
-        PrunerConfig.of(registry.baseUrl(), token, work.resolve("pruner"))
-            .withKafka(kafka.bootstrapServers(), Topics.defaults(), "prunegate-demo-pruner")
-            .withTiming(Duration.ofMinutes(2), Duration.ofSeconds(1))
-            .withRuntime(new RuntimeOptions("cpu", options.threads(), 1), 5);
+        PrunerConfig.from(
+            PrunerOptions.TABLE
+                .defaults()
+                .with(PrunerOptions.REGISTRY_URL, registry.baseUrl())
+                .with(PrunerOptions.REGISTRY_TOKEN, token)
+                .with(PrunerOptions.WORK_DIR, work.resolve("pruner"))
+                .with(PrunerOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
+                .with(PrunerOptions.GROUP_ID, "prunegate-demo-pruner")
+                .with(PrunerOptions.POLL_INTERVAL, Duration.ofSeconds(1))
+                .with(PrunerOptions.THREADS, options.threads())
+                .with(PrunerOptions.INTEROP_THREADS, 1)
+                .with(PrunerOptions.LATENCY_ITERATIONS, 5));
     pruner = PrunerService.start(config);
     started.push(pruner);
     pruner.addObserver(
