@@ -35,6 +35,15 @@ public final class ConfigBinder {
    * #register}) and {@code env}.
    */
   public static OptionValues bind(OptionTable table, CommandSpec spec, Map<String, String> env) {
+    return bind(table, flags(table, spec), env);
+  }
+
+  /**
+   * The texts given on {@code spec} for the flags of {@code table} (registered with {@link
+   * #register}), by flag name; a command that registers a subset of a table binds the whole table
+   * from these.
+   */
+  public static Map<String, String> flags(OptionTable table, CommandSpec spec) {
     Map<String, String> flags = new HashMap<>();
     for (Option<?> option : table.options()) {
       if (option.flag() == null) {
@@ -51,7 +60,7 @@ public final class ConfigBinder {
         flags.put(option.flag(), v.toString());
       }
     }
-    return bind(table, flags, env);
+    return flags;
   }
 
   /**
@@ -78,7 +87,8 @@ public final class ConfigBinder {
 
   private static String helpText(Option<?> option) {
     StringBuilder s = new StringBuilder(option.description());
-    String shown = OptionDocs.shownDefault(option);
+    // docs render defaults as Markdown code; a terminal shows them plain
+    String shown = OptionDocs.shownDefault(option).replace("`", "");
     s.append(" (default ").append(shown);
     if (option.env() != null) {
       s.append("; env ").append(option.env());

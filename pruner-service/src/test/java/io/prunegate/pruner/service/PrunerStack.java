@@ -15,6 +15,7 @@ import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryClientConfig;
 import io.prunegate.registry.outbox.RelaySettings;
 import io.prunegate.registry.server.RegistryConfig;
+import io.prunegate.registry.server.RegistryOptions;
 import io.prunegate.registry.server.RegistryServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,20 +62,20 @@ final class PrunerStack implements AutoCloseable {
     broker.createTopics(new Topic(Topics.DEFAULT_MODEL_EVENTS, 1));
     RegistryServer server =
         RegistryServer.start(
-            RegistryConfig.builder()
-                .port(0)
-                .dataDir(root.resolve("registry"))
-                .writeTokens(List.of(TOKEN))
-                .kafkaBootstrap(broker.bootstrapServers())
-                .relay(
-                    new RelaySettings(
-                        Duration.ofMillis(200),
-                        200,
-                        Duration.ofMillis(100),
-                        Duration.ofSeconds(1),
-                        Duration.ofDays(1)))
-                .workerThreads(4)
-                .build());
+            RegistryConfig.from(
+                RegistryOptions.TABLE
+                    .defaults()
+                    .with(RegistryOptions.PORT, 0)
+                    .with(RegistryOptions.DATA_DIR, root.resolve("registry"))
+                    .with(RegistryOptions.TOKENS, List.of(TOKEN))
+                    .with(RegistryOptions.KAFKA_BOOTSTRAP, broker.bootstrapServers())
+                    .with(RegistryOptions.WORKERS, 4),
+                new RelaySettings(
+                    Duration.ofMillis(200),
+                    200,
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1),
+                    Duration.ofDays(1))));
     return new PrunerStack(broker, server, root);
   }
 

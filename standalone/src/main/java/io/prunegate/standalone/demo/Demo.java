@@ -36,6 +36,7 @@ import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryClientConfig;
 import io.prunegate.registry.client.RegistryException;
 import io.prunegate.registry.server.RegistryConfig;
+import io.prunegate.registry.server.RegistryOptions;
 import io.prunegate.registry.server.RegistryServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -188,13 +189,14 @@ public final class Demo implements AutoCloseable {
     token = "demo-" + HexFormat.of().formatHex(raw);
     registry =
         RegistryServer.start(
-            RegistryConfig.builder()
-                .port(options.registryPort())
-                .dataDir(dir)
-                .writeTokens(List.of(token))
-                .kafkaBootstrap(kafka.bootstrapServers())
-                .workerThreads(2)
-                .build());
+            RegistryConfig.from(
+                RegistryOptions.TABLE
+                    .defaults()
+                    .with(RegistryOptions.PORT, options.registryPort())
+                    .with(RegistryOptions.DATA_DIR, dir)
+                    .with(RegistryOptions.TOKENS, List.of(token))
+                    .with(RegistryOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
+                    .with(RegistryOptions.WORKERS, 2)));
     started.push(registry);
     client =
         new RegistryClient(
