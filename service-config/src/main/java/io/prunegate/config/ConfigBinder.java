@@ -78,6 +78,8 @@ public final class ConfigBinder {
               .description(helpText(option));
       switch (option.type().shape()) {
         case SWITCH -> b.type(String.class).arity("0..1").fallbackValue("true");
+        // picocli negates only boolean options; the binder reads the Boolean back as text
+        case NEGATABLE_SWITCH -> b.type(Boolean.class).arity("0..1").negatable(true);
         case LIST -> b.type(String[].class).arity("1");
         case SCALAR -> b.type(String.class).arity("1");
       }

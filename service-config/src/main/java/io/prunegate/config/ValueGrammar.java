@@ -43,6 +43,14 @@ public final class ValueGrammar {
   public static final ValueType<Boolean> BOOLEAN =
       new ValueType<>("boolean", ValueGrammar::bool, ValueType.Shape.SWITCH);
 
+  /** A boolean switch that also has a {@code --no-} form. */
+  public static final ValueType<Boolean> NEGATABLE_BOOLEAN =
+      new ValueType<>("boolean", ValueGrammar::bool, ValueType.Shape.NEGATABLE_SWITCH);
+
+  /** A decimal number such as {@code 0.25}. */
+  public static final ValueType<Double> DOUBLE =
+      new ValueType<>("number", ValueGrammar::number, ValueType.Shape.SCALAR);
+
   /** A comma-separated list; its flag may be repeated. */
   public static final ValueType<List<String>> LIST =
       new ValueType<>("list", ValueGrammar::list, ValueType.Shape.LIST);
@@ -109,6 +117,15 @@ public final class ValueGrammar {
   /** A comma-separated list, blanks dropped. */
   public static List<String> list(String text) {
     return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** A decimal number, surrounding blanks ignored. */
+  public static double number(String text) {
+    try {
+      return Double.parseDouble(text.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a number", e);
+    }
   }
 
   /** A decimal integer, surrounding blanks ignored. */

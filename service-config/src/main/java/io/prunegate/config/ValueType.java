@@ -21,6 +21,8 @@ public record ValueType<T>(String name, Function<String, T> parser, Shape shape)
     SCALAR,
     /** {@code --flag} alone means true; {@code --flag=false} is accepted too. */
     SWITCH,
+    /** Like {@link #SWITCH}, and {@code --no-flag} means false. */
+    NEGATABLE_SWITCH,
     /** Repeatable: {@code --flag a --flag b}, joined with commas before parsing. */
     LIST
   }

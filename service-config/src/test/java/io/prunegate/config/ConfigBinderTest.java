@@ -46,6 +46,13 @@ class ConfigBinderTest {
           .byDefault("false")
           .doc("open")
           .in(TABLE);
+  static final Option<Boolean> FAST =
+      Option.define("fast", ValueGrammar.NEGATABLE_BOOLEAN)
+          .flag("--fast")
+          .env("PRUNEGATE_DEMO_FAST")
+          .byDefault("true")
+          .doc("fast")
+          .in(TABLE);
   static final Option<String> SECRET =
       Option.define("secret", ValueGrammar.STRING)
           .env("PRUNEGATE_DEMO_SECRET")
@@ -96,12 +103,24 @@ class ConfigBinderTest {
     assertEquals(true, v.get(OPEN));
     assertEquals("s", v.get(SECRET));
     assertNull(spec.findOption("--secret"), "env-only options get no flag");
+    assertEquals(true, v.get(FAST));
+    Map<String, String> fastOff = Map.of("PRUNEGATE_DEMO_FAST", "false");
+    assertEquals(false, negatable(fastOff).get(FAST), "the variable when no flag is given");
+    assertEquals(false, negatable(Map.of(), "--no-fast").get(FAST));
+    assertEquals(true, negatable(fastOff, "--fast").get(FAST));
     String help = new CommandLine(spec).getUsageMessage();
     String unwrapped = help.replaceAll("\\s+", " ");
     assertTrue(
         unwrapped.contains(
             "--timeout=<duration> how long to wait (default 10s; env PRUNEGATE_DEMO_TIMEOUT)"),
         help);
+  }
+
+  private static OptionValues negatable(Map<String, String> env, String... args) {
+    CommandSpec spec = CommandSpec.create().name("demo");
+    ConfigBinder.register(spec, TABLE);
+    new CommandLine(spec).parseArgs(args);
+    return ConfigBinder.bind(TABLE, spec, env);
   }
 
   @Test
