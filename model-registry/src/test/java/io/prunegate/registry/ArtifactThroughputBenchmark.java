@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.prunegate.registry.client.DownloadedVersion;
 import io.prunegate.registry.client.RegistryClient;
+import io.prunegate.registry.server.RegistryOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,7 +60,8 @@ class ArtifactThroughputBenchmark {
     String sha = Sha256.of(file);
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     try (TestRegistry registry =
-        TestRegistry.start(dir.resolve("registry"), c -> c.maxUploadBytes(1L << 30))) {
+        TestRegistry.start(
+            dir.resolve("registry"), v -> v.with(RegistryOptions.MAX_UPLOAD, 1L << 30))) {
       RegistryClient client = registry.client();
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       client.registerModel(NewModel.of("bench", null, List.of()));

@@ -1,8 +1,11 @@
 package io.prunegate.registry;
 
+import io.prunegate.config.OptionValues;
 import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryClientConfig;
+import io.prunegate.registry.outbox.RelaySettings;
 import io.prunegate.registry.server.RegistryConfig;
+import io.prunegate.registry.server.RegistryOptions;
 import io.prunegate.registry.server.RegistryServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,20 +30,44 @@ public final class TestRegistry implements AutoCloseable {
 
   /** Starts a registry on a free port with the test tokens. */
   public static TestRegistry start(Path dir) {
-    return start(dir, b -> b);
+    return start(dir, v -> v);
   }
 
-  /** Starts a registry, letting the test adjust the configuration. */
-  public static TestRegistry start(Path dir, UnaryOperator<RegistryConfig.Builder> customize) {
-    RegistryConfig.Builder b =
-        RegistryConfig.builder()
-            .port(0)
-            .dataDir(dir)
-            .writeTokens(List.of(TOKEN))
-            .readTokens(List.of(READ_TOKEN))
-            .workerThreads(8)
-            .gcGrace(Duration.ofHours(1));
-    return new TestRegistry(RegistryServer.start(customize.apply(b).build()));
+  /** Starts a registry, letting the test adjust the option values. */
+  public static TestRegistry start(Path dir, UnaryOperator<OptionValues> customize) {
+    return new TestRegistry(RegistryServer.start(RegistryConfig.from(values(dir, customize))));
+  }
+
+  /** Starts a registry whose outbox relay runs with {@code relay}. */
+  public static TestRegistry start(
+      Path dir, UnaryOperator<OptionValues> customize, RelaySettings relay) {
+    return new TestRegistry(
+        RegistryServer.start(RegistryConfig.from(values(dir, customize), relay)));
+  }
+
+  /**
+   * A relay for tests: quick polls, short backoffs and retention, so an outage test recovers within
+   * seconds.
+   */
+  public static RelaySettings quickRelay() {
+    return new RelaySettings(
+        Duration.ofMillis(200),
+        200,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(1),
+        Duration.ofDays(1));
+  }
+
+  private static OptionValues values(Path dir, UnaryOperator<OptionValues> customize) {
+    return customize.apply(
+        RegistryOptions.TABLE
+            .defaults()
+            .with(RegistryOptions.PORT, 0)
+            .with(RegistryOptions.DATA_DIR, dir)
+            .with(RegistryOptions.TOKENS, List.of(TOKEN))
+            .with(RegistryOptions.READ_TOKENS, List.of(READ_TOKEN))
+            .with(RegistryOptions.WORKERS, 8)
+            .with(RegistryOptions.GC_GRACE, Duration.ofHours(1)));
   }
 
   public RegistryServer server() {

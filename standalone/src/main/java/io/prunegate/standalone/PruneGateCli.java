@@ -41,8 +41,8 @@ public final class PruneGateCli implements Runnable {
   /** The full command line: this command plus the services' own command lines. */
   public static CommandLine commandLine(Map<String, String> env) {
     CommandLine cli = new CommandLine(new PruneGateCli());
-    // The gateway's serve command keeps its own converters (durations) by being taken whole.
-    cli.addSubcommand("serve", GatewayMain.commandLine().getSubcommands().get("serve"));
+    // The gateway's serve command is taken whole: its options are registered from its table.
+    cli.addSubcommand("serve", GatewayMain.commandLine(env).getSubcommands().get("serve"));
     CommandLine registry = RegistryMain.commandLine(env);
     cli.addSubcommand("registry", registry);
     cli.addSubcommand("pruner", PrunerMain.commandLine(env));

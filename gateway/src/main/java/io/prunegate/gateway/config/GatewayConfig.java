@@ -1,5 +1,6 @@
 package io.prunegate.gateway.config;
 
+import io.prunegate.config.OptionValues;
 import io.prunegate.events.ModelRef;
 import io.prunegate.events.Topics;
 import java.nio.file.Path;
@@ -9,10 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a gateway runs with, as typed records with defaults. {@link #defaults()} serves HTTP
- * only; add {@link Kafka} settings for the Kafka path and {@link Registry} settings to load models.
- * The CLI ({@code GatewayMain serve}) maps flags and {@code PRUNEGATE_*} variables onto these
- * records; {@code gateway/README.md} documents every option.
+ * Everything a gateway runs with, as typed records. Every option and its default is declared once
+ * in {@link GatewayOptions}; {@link #from} builds these records from the bound values (the CLI
+ * binds flags over {@code PRUNEGATE_*} variables over defaults), and each record's {@code
+ * defaults()} is its part of {@code from(GatewayOptions.TABLE.defaults())}. {@link #defaults()}
+ * serves HTTP only; add {@link Kafka} settings for the Kafka path and {@link Registry} settings to
+ * load models. The {@code with...} methods serve code that builds configurations by hand
+ * (benchmarks, tests); {@code gateway/README.md}'s option table is generated from the declarations.
  *
  * @param kafka the Kafka path, or null for HTTP only
  * @param registry where models come from, or null (nothing can be served without it)
@@ -42,7 +46,7 @@ public record GatewayConfig(
     aliases =
         List.copyOf(
             aliases == null || aliases.isEmpty()
-                ? List.of(ModelRef.CHAMPION, ModelRef.CHALLENGER, ModelRef.SHADOW)
+                ? GatewayOptions.ALIASES.defaultParsed()
                 : aliases);
     for (String m : models) {
       if (!ModelRef.isValidName(m)) {
@@ -63,6 +67,26 @@ public record GatewayConfig(
   /** HTTP on port 8080, no Kafka, no registry, default batching and routing. */
   public static GatewayConfig defaults() {
     return new GatewayConfig(null, null, List.of(), List.of(), null, null, null, null, null, null);
+  }
+
+  /**
+   * The configuration of {@code values}: the Kafka path only with a bootstrap address, the registry
+   * only with a URL (blank counts as unset).
+   */
+  public static GatewayConfig from(OptionValues values) {
+    String bootstrap = values.get(GatewayOptions.KAFKA_BOOTSTRAP);
+    String registryUrl = values.get(GatewayOptions.REGISTRY_URL);
+    return new GatewayConfig(
+        bootstrap == null ? null : Kafka.from(bootstrap, values),
+        registryUrl == null ? null : Registry.from(registryUrl, values),
+        values.get(GatewayOptions.MODELS),
+        values.get(GatewayOptions.ALIASES),
+        Batching.from(values),
+        Routing.from(values),
+        Inference.from(values),
+        Resilience.from(values),
+        Http.from(values),
+        Drift.from(values));
   }
 
   public GatewayConfig withKafka(Kafka v) {
@@ -146,19 +170,41 @@ public record GatewayConfig(
     public Kafka {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers");
       topics = topics == null ? Topics.defaults() : topics;
-      groupId = groupId == null ? "prunegate-gateway" : groupId;
-      delivery = delivery == null ? Delivery.AT_LEAST_ONCE : delivery;
+      groupId = groupId == null ? GatewayOptions.GROUP_ID.defaultParsed() : groupId;
+      delivery = delivery == null ? GatewayOptions.DELIVERY.defaultParsed() : delivery;
       if (maxPollRecords < 1) {
         throw new IllegalArgumentException("maxPollRecords must be >= 1");
       }
-      sessionTimeout = sessionTimeout == null ? Duration.ofSeconds(10) : sessionTimeout;
-      commitInterval = commitInterval == null ? Duration.ofMillis(100) : commitInterval;
+      sessionTimeout =
+          sessionTimeout == null ? GatewayOptions.SESSION_TIMEOUT.defaultParsed() : sessionTimeout;
+      commitInterval =
+          commitInterval == null ? GatewayOptions.COMMIT_INTERVAL.defaultParsed() : commitInterval;
       properties = Map.copyOf(properties == null ? Map.of() : properties);
     }
 
     /** Defaults on the given bootstrap servers. */
     public static Kafka defaults(String bootstrapServers) {
-      return new Kafka(bootstrapServers, null, null, null, null, null, 256, null, null, null);
+      return from(bootstrapServers, GatewayOptions.TABLE.defaults());
+    }
+
+    /** The Kafka path of {@code values} on {@code bootstrapServers}. */
+    public static Kafka from(String bootstrapServers, OptionValues values) {
+      return new Kafka(
+          bootstrapServers,
+          new Topics(
+              values.get(GatewayOptions.TOPIC_REQUESTS),
+              values.get(GatewayOptions.TOPIC_RESULTS),
+              values.get(GatewayOptions.TOPIC_DLQ),
+              values.get(GatewayOptions.TOPIC_FEEDBACK),
+              values.get(GatewayOptions.TOPIC_MODEL_EVENTS)),
+          values.get(GatewayOptions.GROUP_ID),
+          values.get(GatewayOptions.GROUP_INSTANCE_ID),
+          values.get(GatewayOptions.DELIVERY),
+          values.get(GatewayOptions.TRANSACTIONAL_ID),
+          values.get(GatewayOptions.MAX_POLL_RECORDS),
+          values.get(GatewayOptions.SESSION_TIMEOUT),
+          values.get(GatewayOptions.COMMIT_INTERVAL),
+          Map.of());
     }
 
     public Kafka withTopics(Topics v) {
@@ -225,8 +271,9 @@ public record GatewayConfig(
 
     public Registry {
       Objects.requireNonNull(url, "url");
-      cacheDir = cacheDir == null ? Path.of(".prunegate", "gateway", "models") : cacheDir;
-      pollInterval = pollInterval == null ? Duration.ofSeconds(30) : pollInterval;
+      cacheDir = cacheDir == null ? GatewayOptions.CACHE_DIR.defaultParsed() : cacheDir;
+      pollInterval =
+          pollInterval == null ? GatewayOptions.REGISTRY_POLL.defaultParsed() : pollInterval;
       if (loadAttempts < 1) {
         throw new IllegalArgumentException("loadAttempts must be >= 1");
       }
@@ -234,7 +281,19 @@ public record GatewayConfig(
     }
 
     public static Registry of(String url, String token, Path cacheDir) {
-      return new Registry(url, token, cacheDir, null, 3, null);
+      return new Registry(
+          url, token, cacheDir, null, GatewayOptions.LOAD_ATTEMPTS.defaultParsed(), null);
+    }
+
+    /** The registry settings of {@code values} at {@code url}; the backoff keeps its default. */
+    public static Registry from(String url, OptionValues values) {
+      return new Registry(
+          url,
+          values.get(GatewayOptions.REGISTRY_TOKEN),
+          values.get(GatewayOptions.CACHE_DIR),
+          values.get(GatewayOptions.REGISTRY_POLL),
+          values.get(GatewayOptions.LOAD_ATTEMPTS),
+          null);
     }
 
     public Registry withPollInterval(Duration v) {
@@ -264,9 +323,17 @@ public record GatewayConfig(
       Objects.requireNonNull(maxQueueDelay, "maxQueueDelay");
     }
 
-    /** 32 per batch, 10 ms delay, 1024 in flight, grouping over 4 batches' worth. */
+    /** The declared defaults: 32 per batch, 10 ms delay, 1024 in flight, grouping over 4. */
     public static Batching defaults() {
-      return new Batching(32, Duration.ofMillis(10), 1024, 4);
+      return from(GatewayOptions.TABLE.defaults());
+    }
+
+    public static Batching from(OptionValues values) {
+      return new Batching(
+          values.get(GatewayOptions.MAX_BATCH),
+          values.get(GatewayOptions.MAX_QUEUE_DELAY),
+          values.get(GatewayOptions.QUEUE_CAPACITY),
+          values.get(GatewayOptions.GROUPING_WINDOW));
     }
   }
 
@@ -288,9 +355,16 @@ public record GatewayConfig(
       }
     }
 
-    /** Challenger 10%, shadow 100%, up to 256 shadow copies queued. */
+    /** The declared defaults: challenger 10%, shadow 100%, up to 256 shadow copies queued. */
     public static Routing defaults() {
-      return new Routing(0.1, 1.0, 256);
+      return from(GatewayOptions.TABLE.defaults());
+    }
+
+    public static Routing from(OptionValues values) {
+      return new Routing(
+          values.get(GatewayOptions.CHALLENGER_SHARE),
+          values.get(GatewayOptions.SHADOW_SHARE),
+          values.get(GatewayOptions.SHADOW_QUEUE_LIMIT));
     }
   }
 
@@ -316,12 +390,22 @@ public record GatewayConfig(
       if (workers < 1 || threads < 0 || interOpThreads < 0 || warmupBatches < 0) {
         throw new IllegalArgumentException("invalid inference settings");
       }
-      device = device == null ? "cpu" : device;
+      device = device == null ? GatewayOptions.DEVICE.defaultParsed() : device;
     }
 
-    /** One worker with two engine threads (measured best on 2 cores: see the README). */
+    /** The declared defaults: one worker with two engine threads (best on 2 cores: README). */
     public static Inference defaults() {
-      return new Inference(1, 2, 1, "cpu", true, 2);
+      return from(GatewayOptions.TABLE.defaults());
+    }
+
+    public static Inference from(OptionValues values) {
+      return new Inference(
+          values.get(GatewayOptions.WORKERS),
+          values.get(GatewayOptions.THREADS),
+          values.get(GatewayOptions.INTEROP_THREADS),
+          values.get(GatewayOptions.DEVICE),
+          values.get(GatewayOptions.EARLY_EXIT),
+          values.get(GatewayOptions.WARMUP_BATCHES));
     }
   }
 
@@ -352,9 +436,21 @@ public record GatewayConfig(
       }
     }
 
-    /** 10 s timeout; breaker opens at 50% failures over 20 batches (at least 5), open 30 s. */
+    /**
+     * The declared defaults: 10 s timeout; the breaker opens at 50% failures over 20 batches (at
+     * least 5) and stays open 30 s.
+     */
     public static Resilience defaults() {
-      return new Resilience(Duration.ofSeconds(10), 50f, 20, 5, Duration.ofSeconds(30));
+      return from(GatewayOptions.TABLE.defaults());
+    }
+
+    public static Resilience from(OptionValues values) {
+      return new Resilience(
+          values.get(GatewayOptions.INFERENCE_TIMEOUT),
+          values.get(GatewayOptions.BREAKER_FAILURE_RATE).floatValue(),
+          values.get(GatewayOptions.BREAKER_WINDOW),
+          values.get(GatewayOptions.BREAKER_MIN_CALLS),
+          values.get(GatewayOptions.BREAKER_OPEN));
     }
   }
 
@@ -369,14 +465,22 @@ public record GatewayConfig(
   public record Http(String host, int port, long maxBodyBytes, int maxTextsPerRequest) {
 
     public Http {
-      host = host == null ? "127.0.0.1" : host;
+      host = host == null ? GatewayOptions.HTTP_HOST.defaultParsed() : host;
       if (port < -1 || port > 65535 || maxBodyBytes < 1024 || maxTextsPerRequest < 1) {
         throw new IllegalArgumentException("invalid HTTP settings");
       }
     }
 
     public static Http defaults() {
-      return new Http("127.0.0.1", 8080, 4L << 20, 256);
+      return from(GatewayOptions.TABLE.defaults());
+    }
+
+    public static Http from(OptionValues values) {
+      return new Http(
+          values.get(GatewayOptions.HTTP_HOST),
+          values.get(GatewayOptions.HTTP_PORT),
+          values.get(GatewayOptions.MAX_BODY),
+          values.get(GatewayOptions.MAX_TEXTS));
     }
 
     public Http withPort(int v) {
@@ -400,7 +504,14 @@ public record GatewayConfig(
     }
 
     public static Drift defaults() {
-      return new Drift(500, 50, 100_000);
+      return from(GatewayOptions.TABLE.defaults());
+    }
+
+    public static Drift from(OptionValues values) {
+      return new Drift(
+          values.get(GatewayOptions.ACCURACY_WINDOW),
+          values.get(GatewayOptions.LATENCY_WINDOW),
+          values.get(GatewayOptions.JOURNAL_SIZE));
     }
   }
 }

@@ -1,28 +1,26 @@
 package io.prunegate.registry.cli;
 
-import io.prunegate.events.Topics;
+import io.prunegate.config.ConfigBinder;
+import io.prunegate.config.ValueGrammar;
 import io.prunegate.registry.artifacts.ArtifactStore;
 import io.prunegate.registry.artifacts.BlobCollector;
-import io.prunegate.registry.outbox.RelaySettings;
-import io.prunegate.registry.server.ConfigValues;
 import io.prunegate.registry.server.RegistryConfig;
+import io.prunegate.registry.server.RegistryOptions;
 import io.prunegate.registry.server.RegistryServer;
 import io.prunegate.registry.store.CatalogStore;
 import io.prunegate.registry.store.Database;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Command line of the registry: {@code serve} runs the service until SIGTERM/SIGINT, {@code gc}
- * deletes unreferenced artifact blobs. Every option has an environment variable; a flag wins over
- * the variable, which wins over the default (see the module README).
+ * deletes unreferenced artifact blobs. The options are declared in {@link RegistryOptions} and
+ * registered from there; a flag wins over the variable, which wins over the default (the module
+ * README's table is generated from the declarations).
  */
 @Command(
     name = "prunegate-registry",
@@ -46,7 +44,10 @@ public final class RegistryMain implements Runnable {
 
   /** The registry's command line reading {@code env}, for embedding in another CLI. */
   public static CommandLine commandLine(Map<String, String> env) {
-    return new CommandLine(new RegistryMain(), new EnvFactory(env));
+    CommandLine cl = new CommandLine(new RegistryMain(), new EnvFactory(env));
+    ConfigBinder.register(cl.getSubcommands().get("serve").getCommandSpec(), RegistryOptions.TABLE);
+    ConfigBinder.register(cl.getSubcommands().get("gc").getCommandSpec(), RegistryOptions.STORAGE);
+    return cl;
   }
 
   @Override
@@ -56,59 +57,11 @@ public final class RegistryMain implements Runnable {
 
   /** The configuration {@code serve} would run with for these arguments; starts nothing. */
   static RegistryConfig serveConfig(String[] args, Map<String, String> env) {
-    Serve serve = new Serve(env);
-    new CommandLine(serve).parseArgs(args);
-    return serve.config();
-  }
-
-  /** Options shared by every command: where the data is. */
-  static final class StorageOptions {
-    @Option(
-        names = "--data-dir",
-        description =
-            "Data directory (default .prunegate/registry; env PRUNEGATE_REGISTRY_DATA_DIR)")
-    Path dataDir;
-
-    @Option(
-        names = "--db-url",
-        description =
-            "JDBC URL, jdbc:h2:... or jdbc:postgresql:... (default: H2 file under the data"
-                + " directory; env PRUNEGATE_REGISTRY_DB_URL)")
-    String dbUrl;
-
-    @Option(names = "--db-user", description = "Database user (env PRUNEGATE_REGISTRY_DB_USER)")
-    String dbUser;
-
-    @Option(
-        names = "--db-password",
-        description = "Database password (prefer env PRUNEGATE_REGISTRY_DB_PASSWORD)")
-    String dbPassword;
-
-    @Option(
-        names = "--artifact-dir",
-        description =
-            "Artifact blob directory (default <data-dir>/artifacts; env"
-                + " PRUNEGATE_REGISTRY_ARTIFACT_DIR)")
-    Path artifactDir;
-
-    RegistryConfig.Builder apply(RegistryConfig.Builder b) {
-      if (dataDir != null) {
-        b.dataDir(dataDir);
-      }
-      if (dbUrl != null) {
-        b.jdbcUrl(dbUrl);
-      }
-      if (dbUser != null) {
-        b.jdbcUser(dbUser);
-      }
-      if (dbPassword != null) {
-        b.jdbcPassword(dbPassword);
-      }
-      if (artifactDir != null) {
-        b.artifactDir(artifactDir);
-      }
-      return b;
-    }
+    String[] line = new String[args.length + 1];
+    line[0] = "serve";
+    System.arraycopy(args, 0, line, 1, args.length);
+    CommandLine.ParseResult parsed = commandLine(env).parseArgs(line);
+    return ((Serve) parsed.subcommand().commandSpec().userObject()).config();
   }
 
   /** {@code serve}: runs the registry until the process is stopped. */
@@ -117,147 +70,16 @@ public final class RegistryMain implements Runnable {
 
     private final Map<String, String> env;
 
+    // the options themselves are registered from RegistryOptions.TABLE by commandLine(...)
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Mixin StorageOptions storage = new StorageOptions();
-
-    @Option(
-        names = "--host",
-        description = "Bind address (default 127.0.0.1; env PRUNEGATE_REGISTRY_HOST)")
-    String host;
-
-    @Option(
-        names = "--port",
-        description = "HTTP port, 0 = any free (default 8081; env PRUNEGATE_REGISTRY_PORT)")
-    Integer port;
-
-    @Option(
-        names = "--token",
-        description =
-            "Write token (repeatable; env PRUNEGATE_REGISTRY_TOKENS, comma-separated). Prefer the"
-                + " environment: flags are visible in the process list")
-    List<String> tokens;
-
-    @Option(
-        names = "--read-token",
-        description = "Read-only token (repeatable; env PRUNEGATE_REGISTRY_READ_TOKENS)")
-    List<String> readTokens;
-
-    @Option(
-        names = "--reads-need-token",
-        description = "Protect reads too (env PRUNEGATE_REGISTRY_READS_NEED_TOKEN)")
-    Boolean readsNeedToken;
-
-    @Option(
-        names = "--insecure-open-writes",
-        description =
-            "Allow writes without a token; development only (env PRUNEGATE_REGISTRY_OPEN_WRITES)")
-    Boolean openWrites;
-
-    @Option(
-        names = "--max-upload",
-        description =
-            "Largest artifact upload, e.g. 4g (default 4g; env PRUNEGATE_REGISTRY_MAX_UPLOAD)")
-    String maxUpload;
-
-    @Option(
-        names = "--max-json",
-        description = "Largest JSON body, e.g. 1m (default 1m; env PRUNEGATE_REGISTRY_MAX_JSON)")
-    String maxJson;
-
-    @Option(
-        names = "--kafka-bootstrap",
-        description =
-            "Kafka bootstrap servers; unset = events wait in the outbox (env PRUNEGATE_KAFKA_BOOTSTRAP)")
-    String kafkaBootstrap;
-
-    @Option(
-        names = "--topic",
-        description =
-            "Model-events topic (default prunegate.model-events; env PRUNEGATE_TOPIC_MODEL_EVENTS)")
-    String topic;
-
-    @Option(
-        names = "--db-pool",
-        description = "Connection pool size (default 8; env PRUNEGATE_REGISTRY_DB_POOL)")
-    Integer dbPool;
-
-    @Option(
-        names = "--workers",
-        description = "Worker threads (default 8; env PRUNEGATE_REGISTRY_WORKERS)")
-    Integer workers;
-
-    @Option(
-        names = "--gc-grace",
-        description =
-            "Grace period of the gc endpoint, e.g. 1h (default 1h; env PRUNEGATE_REGISTRY_GC_GRACE)")
-    String gcGrace;
-
-    @Option(
-        names = "--relay-poll",
-        description =
-            "Outbox poll interval, e.g. 1s (default 1s; env PRUNEGATE_REGISTRY_RELAY_POLL)")
-    String relayPoll;
 
     Serve(Map<String, String> env) {
       this.env = env;
     }
 
-    /** The configuration: defaults, then the environment, then the flags. */
+    /** The configuration: the flags, then the environment, then the declared defaults. */
     RegistryConfig config() {
-      RegistryConfig.Builder b = storage.apply(RegistryConfig.fromEnvironment(env));
-      if (host != null) {
-        b.host(host);
-      }
-      if (port != null) {
-        b.port(port);
-      }
-      if (tokens != null) {
-        b.writeTokens(tokens);
-      }
-      if (readTokens != null) {
-        b.readTokens(readTokens);
-      }
-      if (readsNeedToken != null) {
-        b.readsNeedToken(readsNeedToken);
-      }
-      if (openWrites != null) {
-        b.openWrites(openWrites);
-      }
-      if (maxUpload != null) {
-        b.maxUploadBytes(ConfigValues.bytes(maxUpload));
-      }
-      if (maxJson != null) {
-        b.maxJsonBytes(ConfigValues.bytes(maxJson));
-      }
-      if (kafkaBootstrap != null) {
-        b.kafkaBootstrap(kafkaBootstrap);
-      }
-      if (dbPool != null) {
-        b.dbPoolSize(dbPool);
-      }
-      if (workers != null) {
-        b.workerThreads(workers);
-      }
-      if (gcGrace != null) {
-        b.gcGrace(ConfigValues.duration(gcGrace));
-      }
-      RegistryConfig base = b.build();
-      if (topic != null) {
-        Topics t = base.topics();
-        b.topics(new Topics(t.requests(), t.results(), t.deadLetter(), t.feedback(), topic));
-      }
-      if (relayPoll != null) {
-        RelaySettings r = base.relay();
-        b.relay(
-            new RelaySettings(
-                ConfigValues.duration(relayPoll),
-                r.batchSize(),
-                r.initialBackoff(),
-                r.maxBackoff(),
-                r.publishedRetention()));
-      }
-      return b.build();
+      return RegistryConfig.from(ConfigBinder.bind(RegistryOptions.TABLE, spec, env));
     }
 
     @Override
@@ -299,8 +121,6 @@ public final class RegistryMain implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Mixin StorageOptions storage = new StorageOptions();
-
     @Option(
         names = "--grace",
         description = "Keep unreferenced blobs younger than this, e.g. 1h (default 1h)")
@@ -315,8 +135,12 @@ public final class RegistryMain implements Runnable {
 
     @Override
     public Integer call() {
-      RegistryConfig config = storage.apply(RegistryConfig.fromEnvironment(env)).build();
-      java.time.Duration g = grace == null ? config.gcGrace() : ConfigValues.duration(grace);
+      // gc takes only the storage flags, but the whole table binds from the environment
+      RegistryConfig config =
+          RegistryConfig.from(
+              ConfigBinder.bind(
+                  RegistryOptions.TABLE, ConfigBinder.flags(RegistryOptions.STORAGE, spec), env));
+      java.time.Duration g = grace == null ? config.gcGrace() : ValueGrammar.duration(grace);
       try (Database db =
           Database.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), 2)) {
         ArtifactStore artifacts = new ArtifactStore(config.artifactDir());

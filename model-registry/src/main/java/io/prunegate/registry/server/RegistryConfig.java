@@ -1,5 +1,6 @@
 package io.prunegate.registry.server;
 
+import io.prunegate.config.OptionValues;
 import io.prunegate.events.Topics;
 import io.prunegate.registry.outbox.RelaySettings;
 import java.nio.file.Path;
@@ -11,9 +12,11 @@ import java.util.Objects;
 /**
  * Everything the registry service needs to run, with defaults for an embedded single-machine setup:
  * an H2 file database and an artifact directory under {@link #dataDir()}, HTTP on 127.0.0.1:8081,
- * and no Kafka (events wait in the outbox until a bootstrap address is configured). Build one with
- * {@link #builder()} or {@link #fromEnvironment(Map)}; every option is documented in the module
- * README.
+ * and no Kafka (events wait in the outbox until a bootstrap address is configured). Built in one
+ * place, {@link #from}, from the values bound for {@link RegistryOptions#TABLE}, which declares
+ * every option, its default and its check (the module README's table is generated from it). The
+ * compact constructor applies the same validators, so a record built in code is checked like one
+ * read from flags.
  *
  * @param host HTTP bind address
  * @param port HTTP port; 0 picks a free port
@@ -59,21 +62,12 @@ public record RegistryConfig(
     int workerThreads,
     Duration gcGrace) {
 
-  public static final String DEFAULT_HOST = "127.0.0.1";
-  public static final int DEFAULT_PORT = 8081;
-  public static final Path DEFAULT_DATA_DIR = Path.of(".prunegate", "registry");
-  public static final long DEFAULT_MAX_UPLOAD_BYTES = 4L << 30;
-  public static final long DEFAULT_MAX_JSON_BYTES = 1L << 20;
-
-  /** Shortest accepted token: shorter ones are guessable. */
-  public static final int MIN_TOKEN_LENGTH = 16;
+  public static final int DEFAULT_PORT = RegistryOptions.PORT.defaultParsed();
 
   public RegistryConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be 0..65535, was " + port);
-    }
+    RegistryOptions.PORT.validate(port);
     if (jdbcUrl == null || jdbcUrl.isBlank()) {
       jdbcUrl = defaultJdbcUrl(dataDir);
     }
@@ -82,28 +76,70 @@ public record RegistryConfig(
     }
     jdbcUser = jdbcUser == null ? "sa" : jdbcUser;
     jdbcPassword = jdbcPassword == null ? "" : jdbcPassword;
-    if (dbPoolSize < 1) {
-      throw new IllegalArgumentException("dbPoolSize must be >= 1, was " + dbPoolSize);
-    }
-    if (maxUploadBytes < 1 || maxJsonBytes < 1) {
-      throw new IllegalArgumentException("size limits must be positive");
-    }
-    writeTokens = List.copyOf(writeTokens == null ? List.of() : writeTokens);
-    readTokens = List.copyOf(readTokens == null ? List.of() : readTokens);
-    for (String t : writeTokens) {
-      requireToken(t);
-    }
-    for (String t : readTokens) {
-      requireToken(t);
-    }
+    RegistryOptions.DB_POOL.validate(dbPoolSize);
+    RegistryOptions.MAX_UPLOAD.validate(maxUploadBytes);
+    RegistryOptions.MAX_JSON.validate(maxJsonBytes);
+    writeTokens =
+        RegistryOptions.TOKENS.validate(List.copyOf(writeTokens == null ? List.of() : writeTokens));
+    readTokens =
+        RegistryOptions.READ_TOKENS.validate(
+            List.copyOf(readTokens == null ? List.of() : readTokens));
     kafkaBootstrap = kafkaBootstrap == null || kafkaBootstrap.isBlank() ? null : kafkaBootstrap;
     topics = topics == null ? Topics.defaults() : topics;
     relay = relay == null ? RelaySettings.defaults() : relay;
     kafkaProperties = Map.copyOf(kafkaProperties == null ? Map.of() : kafkaProperties);
-    if (workerThreads < 1) {
-      throw new IllegalArgumentException("workerThreads must be >= 1, was " + workerThreads);
-    }
-    gcGrace = gcGrace == null ? Duration.ofHours(1) : gcGrace;
+    RegistryOptions.WORKERS.validate(workerThreads);
+    gcGrace = gcGrace == null ? RegistryOptions.GC_GRACE.defaultParsed() : gcGrace;
+  }
+
+  /**
+   * The configuration of {@code values}. The relay's poll, batch size and longest backoff come from
+   * their options; its first backoff and retention keep {@link RelaySettings#defaults()}.
+   */
+  public static RegistryConfig from(OptionValues values) {
+    RelaySettings d = RelaySettings.defaults();
+    return from(
+        values,
+        new RelaySettings(
+            values.get(RegistryOptions.RELAY_POLL),
+            values.get(RegistryOptions.RELAY_BATCH),
+            d.initialBackoff(),
+            values.get(RegistryOptions.RELAY_MAX_BACKOFF),
+            d.publishedRetention()));
+  }
+
+  /**
+   * The configuration of {@code values} with {@code relay} instead of the relay options: for
+   * embedded setups and tests that tune the relay beyond what its options cover.
+   */
+  public static RegistryConfig from(OptionValues values, RelaySettings relay) {
+    Topics d = Topics.defaults();
+    return new RegistryConfig(
+        values.get(RegistryOptions.HOST),
+        values.get(RegistryOptions.PORT),
+        values.get(RegistryOptions.DATA_DIR),
+        values.get(RegistryOptions.DB_URL),
+        values.get(RegistryOptions.DB_USER),
+        values.get(RegistryOptions.DB_PASSWORD),
+        values.get(RegistryOptions.DB_POOL),
+        values.get(RegistryOptions.ARTIFACT_DIR),
+        values.get(RegistryOptions.MAX_UPLOAD),
+        values.get(RegistryOptions.MAX_JSON),
+        values.get(RegistryOptions.TOKENS),
+        values.get(RegistryOptions.READ_TOKENS),
+        values.get(RegistryOptions.READS_NEED_TOKEN),
+        values.get(RegistryOptions.OPEN_WRITES),
+        values.get(RegistryOptions.KAFKA_BOOTSTRAP),
+        new Topics(
+            d.requests(),
+            d.results(),
+            d.deadLetter(),
+            d.feedback(),
+            values.get(RegistryOptions.MODEL_EVENTS_TOPIC)),
+        relay,
+        Map.of(),
+        values.get(RegistryOptions.WORKERS),
+        values.get(RegistryOptions.GC_GRACE));
   }
 
   /** {@code jdbc:h2:file:<dataDir>/db/registry} in PostgreSQL mode. */
@@ -111,142 +147,6 @@ public record RegistryConfig(
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().normalize().resolve("db").resolve("registry")
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
-  }
-
-  private static void requireToken(String t) {
-    if (t == null
-        || t.length() < MIN_TOKEN_LENGTH
-        || t.chars().anyMatch(c -> c <= 32 || c >= 127)) {
-      throw new IllegalArgumentException(
-          "a token must have at least " + MIN_TOKEN_LENGTH + " printable ASCII characters");
-    }
-  }
-
-  /** The defaults (see the class comment). */
-  public static RegistryConfig defaults() {
-    return builder().build();
-  }
-
-  /** A builder starting from the defaults. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * The defaults overridden by the {@code PRUNEGATE_REGISTRY_*}, {@code PRUNEGATE_KAFKA_BOOTSTRAP}
-   * and {@code PRUNEGATE_TOPIC_*} entries of {@code env}.
-   */
-  public static Builder fromEnvironment(Map<String, String> env) {
-    Builder b = builder();
-    b.topics(Topics.fromEnvironment(env));
-    String v;
-    if ((v = env.get("PRUNEGATE_REGISTRY_HOST")) != null) {
-      b.host(v);
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_PORT")) != null) {
-      b.port(Integer.parseInt(v.trim()));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_DATA_DIR")) != null) {
-      b.dataDir(Path.of(v));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_DB_URL")) != null) {
-      b.jdbcUrl(v);
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_DB_USER")) != null) {
-      b.jdbcUser(v);
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_DB_PASSWORD")) != null) {
-      b.jdbcPassword(v);
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_DB_POOL")) != null) {
-      b.dbPoolSize(Integer.parseInt(v.trim()));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_ARTIFACT_DIR")) != null) {
-      b.artifactDir(Path.of(v));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_MAX_UPLOAD")) != null) {
-      b.maxUploadBytes(ConfigValues.bytes(v));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_MAX_JSON")) != null) {
-      b.maxJsonBytes(ConfigValues.bytes(v));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_TOKENS")) != null) {
-      b.writeTokens(ConfigValues.list(v));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_READ_TOKENS")) != null) {
-      b.readTokens(ConfigValues.list(v));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_READS_NEED_TOKEN")) != null) {
-      b.readsNeedToken(ConfigValues.bool(v));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_OPEN_WRITES")) != null) {
-      b.openWrites(ConfigValues.bool(v));
-    }
-    if ((v = env.get("PRUNEGATE_KAFKA_BOOTSTRAP")) != null) {
-      b.kafkaBootstrap(v);
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_WORKERS")) != null) {
-      b.workerThreads(Integer.parseInt(v.trim()));
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_GC_GRACE")) != null) {
-      b.gcGrace(ConfigValues.duration(v));
-    }
-    RelaySettings r = RelaySettings.defaults();
-    if ((v = env.get("PRUNEGATE_REGISTRY_RELAY_POLL")) != null) {
-      r =
-          new RelaySettings(
-              ConfigValues.duration(v),
-              r.batchSize(),
-              r.initialBackoff(),
-              r.maxBackoff(),
-              r.publishedRetention());
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_RELAY_BATCH")) != null) {
-      r =
-          new RelaySettings(
-              r.pollInterval(),
-              Integer.parseInt(v.trim()),
-              r.initialBackoff(),
-              r.maxBackoff(),
-              r.publishedRetention());
-    }
-    if ((v = env.get("PRUNEGATE_REGISTRY_RELAY_MAX_BACKOFF")) != null) {
-      r =
-          new RelaySettings(
-              r.pollInterval(),
-              r.batchSize(),
-              r.initialBackoff(),
-              ConfigValues.duration(v),
-              r.publishedRetention());
-    }
-    b.relay(r);
-    return b;
-  }
-
-  /** A builder starting from this configuration. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.host = host;
-    b.port = port;
-    b.dataDir = dataDir;
-    b.jdbcUrl = jdbcUrl;
-    b.jdbcUser = jdbcUser;
-    b.jdbcPassword = jdbcPassword;
-    b.dbPoolSize = dbPoolSize;
-    b.artifactDir = artifactDir;
-    b.maxUploadBytes = maxUploadBytes;
-    b.maxJsonBytes = maxJsonBytes;
-    b.writeTokens = writeTokens;
-    b.readTokens = readTokens;
-    b.readsNeedToken = readsNeedToken;
-    b.openWrites = openWrites;
-    b.kafkaBootstrap = kafkaBootstrap;
-    b.topics = topics;
-    b.relay = relay;
-    b.kafkaProperties = kafkaProperties;
-    b.workerThreads = workerThreads;
-    b.gcGrace = gcGrace;
-    return b;
   }
 
   /** True when the outbox relay runs (a Kafka bootstrap address is configured). */
@@ -296,156 +196,5 @@ public record RegistryConfig(
         + ", topic="
         + topics.modelEvents()
         + "]";
-  }
-
-  /** Builds a {@link RegistryConfig}; unset values take the defaults. */
-  public static final class Builder {
-    private String host = DEFAULT_HOST;
-    private int port = DEFAULT_PORT;
-    private Path dataDir = DEFAULT_DATA_DIR;
-    private String jdbcUrl;
-    private String jdbcUser;
-    private String jdbcPassword;
-    private int dbPoolSize = 8;
-    private Path artifactDir;
-    private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
-    private long maxJsonBytes = DEFAULT_MAX_JSON_BYTES;
-    private List<String> writeTokens = List.of();
-    private List<String> readTokens = List.of();
-    private boolean readsNeedToken;
-    private boolean openWrites;
-    private String kafkaBootstrap;
-    private Topics topics = Topics.defaults();
-    private RelaySettings relay = RelaySettings.defaults();
-    private Map<String, String> kafkaProperties = Map.of();
-    private int workerThreads = 8;
-    private Duration gcGrace = Duration.ofHours(1);
-
-    private Builder() {}
-
-    public Builder host(String v) {
-      host = v;
-      return this;
-    }
-
-    public Builder port(int v) {
-      port = v;
-      return this;
-    }
-
-    /** Also moves the default database and artifact directory, unless those were set. */
-    public Builder dataDir(Path v) {
-      dataDir = v;
-      return this;
-    }
-
-    public Builder jdbcUrl(String v) {
-      jdbcUrl = v;
-      return this;
-    }
-
-    public Builder jdbcUser(String v) {
-      jdbcUser = v;
-      return this;
-    }
-
-    public Builder jdbcPassword(String v) {
-      jdbcPassword = v;
-      return this;
-    }
-
-    public Builder dbPoolSize(int v) {
-      dbPoolSize = v;
-      return this;
-    }
-
-    public Builder artifactDir(Path v) {
-      artifactDir = v;
-      return this;
-    }
-
-    public Builder maxUploadBytes(long v) {
-      maxUploadBytes = v;
-      return this;
-    }
-
-    public Builder maxJsonBytes(long v) {
-      maxJsonBytes = v;
-      return this;
-    }
-
-    public Builder writeTokens(List<String> v) {
-      writeTokens = v;
-      return this;
-    }
-
-    public Builder readTokens(List<String> v) {
-      readTokens = v;
-      return this;
-    }
-
-    public Builder readsNeedToken(boolean v) {
-      readsNeedToken = v;
-      return this;
-    }
-
-    public Builder openWrites(boolean v) {
-      openWrites = v;
-      return this;
-    }
-
-    public Builder kafkaBootstrap(String v) {
-      kafkaBootstrap = v;
-      return this;
-    }
-
-    public Builder topics(Topics v) {
-      topics = v;
-      return this;
-    }
-
-    public Builder relay(RelaySettings v) {
-      relay = v;
-      return this;
-    }
-
-    public Builder kafkaProperties(Map<String, String> v) {
-      kafkaProperties = v;
-      return this;
-    }
-
-    public Builder workerThreads(int v) {
-      workerThreads = v;
-      return this;
-    }
-
-    public Builder gcGrace(Duration v) {
-      gcGrace = v;
-      return this;
-    }
-
-    public RegistryConfig build() {
-      return new RegistryConfig(
-          host,
-          port,
-          dataDir,
-          jdbcUrl,
-          jdbcUser,
-          jdbcPassword,
-          dbPoolSize,
-          artifactDir,
-          maxUploadBytes,
-          maxJsonBytes,
-          writeTokens,
-          readTokens,
-          readsNeedToken,
-          openWrites,
-          kafkaBootstrap,
-          topics,
-          relay,
-          kafkaProperties,
-          workerThreads,
-          gcGrace);
-    }
   }
 }

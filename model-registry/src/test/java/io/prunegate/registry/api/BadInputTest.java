@@ -14,6 +14,7 @@ import io.prunegate.registry.Sha256;
 import io.prunegate.registry.TestRegistry;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.client.RegistryClient;
+import io.prunegate.registry.server.RegistryOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,10 @@ class BadInputTest {
   static void start() {
     registry =
         TestRegistry.start(
-            dir.resolve("registry"), b -> b.maxJsonBytes(MAX_JSON).maxUploadBytes(MAX_UPLOAD));
+            dir.resolve("registry"),
+            v ->
+                v.with(RegistryOptions.MAX_JSON, MAX_JSON)
+                    .with(RegistryOptions.MAX_UPLOAD, MAX_UPLOAD));
     RegistryClient client = registry.client();
     client.registerModel(NewModel.of("m", null, List.of("a", "b")));
     v1 =

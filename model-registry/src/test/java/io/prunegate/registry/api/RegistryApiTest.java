@@ -28,6 +28,7 @@ import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.client.DownloadedVersion;
 import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryException;
+import io.prunegate.registry.server.RegistryOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -345,7 +346,8 @@ class RegistryApiTest {
 
   @Test
   void protectedReadsNeedAToken(@TempDir Path other) {
-    try (TestRegistry locked = TestRegistry.start(other, b -> b.readsNeedToken(true))) {
+    try (TestRegistry locked =
+        TestRegistry.start(other, v -> v.with(RegistryOptions.READS_NEED_TOKEN, true))) {
       Response anonymous = RawHttp.send(locked.port(), "GET", "/api/v1/models", Map.of());
       assertEquals(401, anonymous.status());
       assertEquals("Authorization", anonymous.json().get("field").asText());

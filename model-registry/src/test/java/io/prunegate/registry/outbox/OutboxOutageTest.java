@@ -3,8 +3,8 @@ package io.prunegate.registry.outbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prunegate.config.OptionValues;
 import io.prunegate.events.ModelEvent;
-import io.prunegate.events.Topics;
 import io.prunegate.kafka.embedded.BrokerSettings;
 import io.prunegate.kafka.embedded.ChildProcessKafka;
 import io.prunegate.registry.ModelVersion;
@@ -12,6 +12,7 @@ import io.prunegate.registry.NewModel;
 import io.prunegate.registry.TestRegistry;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.client.RegistryClient;
+import io.prunegate.registry.server.RegistryOptions;
 import io.prunegate.registry.server.RegistryServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,22 +46,13 @@ class OutboxOutageTest {
         ChildProcessKafka.start(BrokerSettings.onFreePorts(dir.resolve("kafka")));
     try {
       broker.createTopic(TOPIC, 3);
-      Topics d = Topics.defaults();
-      UnaryOperator<io.prunegate.registry.server.RegistryConfig.Builder> config =
-          b ->
-              b.kafkaBootstrap(broker.bootstrapServers())
-                  .topics(
-                      new Topics(d.requests(), d.results(), d.deadLetter(), d.feedback(), TOPIC))
-                  .relay(
-                      new RelaySettings(
-                          Duration.ofMillis(200),
-                          200,
-                          Duration.ofMillis(100),
-                          Duration.ofSeconds(1),
-                          Duration.ofDays(1)));
+      UnaryOperator<OptionValues> config =
+          v ->
+              v.with(RegistryOptions.KAFKA_BOOTSTRAP, broker.bootstrapServers())
+                  .with(RegistryOptions.MODEL_EVENTS_TOPIC, TOPIC);
       Path data = dir.resolve("registry");
       long written;
-      try (TestRegistry registry = TestRegistry.start(data, config)) {
+      try (TestRegistry registry = TestRegistry.start(data, config, TestRegistry.quickRelay())) {
         RegistryClient client = registry.client();
         for (String m : MODELS) {
           client.registerModel(NewModel.of(m, null, List.of("a", "b")));
@@ -129,7 +121,7 @@ class OutboxOutageTest {
       }
       long phase2 = 3;
       broker.start();
-      try (TestRegistry restarted = TestRegistry.start(data, config)) {
+      try (TestRegistry restarted = TestRegistry.start(data, config, TestRegistry.quickRelay())) {
         OutboxRelayTest.awaitDrained(restarted.server());
         long total = restarted.server().outboxStats().written();
         assertEquals(written + phase2, total);

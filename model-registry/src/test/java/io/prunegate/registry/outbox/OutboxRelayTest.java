@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.events.ModelEvent;
-import io.prunegate.events.Topics;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.WithKafkaBroker;
 import io.prunegate.registry.Job;
@@ -13,6 +12,7 @@ import io.prunegate.registry.NewModel;
 import io.prunegate.registry.TestRegistry;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.client.RegistryClient;
+import io.prunegate.registry.server.RegistryOptions;
 import io.prunegate.registry.server.RegistryServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,26 +31,13 @@ class OutboxRelayTest {
   void everyChangeArrivesKeyedByModelWithIdAndTypeHeaders(EmbeddedKafka kafka, @TempDir Path dir) {
     String topic = "registry-relay-test";
     kafka.createTopic(topic, 3);
-    Topics topics = Topics.defaults();
     try (TestRegistry registry =
         TestRegistry.start(
             dir,
-            b ->
-                b.kafkaBootstrap(kafka.bootstrapServers())
-                    .topics(
-                        new Topics(
-                            topics.requests(),
-                            topics.results(),
-                            topics.deadLetter(),
-                            topics.feedback(),
-                            topic))
-                    .relay(
-                        new RelaySettings(
-                            Duration.ofMillis(200),
-                            200,
-                            Duration.ofMillis(100),
-                            Duration.ofSeconds(1),
-                            Duration.ofDays(1))))) {
+            v ->
+                v.with(RegistryOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
+                    .with(RegistryOptions.MODEL_EVENTS_TOPIC, topic),
+            TestRegistry.quickRelay())) {
       RegistryClient client = registry.client();
       client.registerModel(NewModel.of("news", "jar:bge-small", List.of("world", "sports")));
       client.registerModel(NewModel.of("spam", null, List.of("ham", "spam")));

@@ -1,5 +1,6 @@
 package io.prunegate.pruner.service;
 
+import io.prunegate.config.OptionValues;
 import io.prunegate.events.Topics;
 import io.prunegate.model.runtime.RuntimeOptions;
 import java.nio.file.Path;
@@ -8,9 +9,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a pruner service runs. Defaults ({@link #of}) suit one replica per machine: one job at a
- * time, a 2-minute lease renewed every 20 s while a job runs, the registry's queue polled every 5 s
- * (and at once when the listener creates a job).
+ * How a pruner service runs, built in one place ({@link #from}) from the values bound for {@link
+ * PrunerOptions#TABLE}, which declares every option and its default. The defaults suit one replica
+ * per machine: one job at a time, a 2-minute lease renewed every 40 s while a job runs, the
+ * registry's queue polled every 5 s (and at once when the listener creates a job). The compact
+ * constructor applies the same validators as the binder, so a record built in code is checked like
+ * one read from flags.
  *
  * @param kafkaBootstrap Kafka bootstrap servers; null: no event listener (jobs come only from the
  *     registry's queue, e.g. {@code pruner submit})
@@ -49,8 +53,6 @@ public record PrunerConfig(
     RuntimeOptions runtime,
     int latencyIterations) {
 
-  public static final String DEFAULT_GROUP_ID = "prunegate-pruner";
-
   public PrunerConfig {
     kafkaBootstrap = kafkaBootstrap == null || kafkaBootstrap.isBlank() ? null : kafkaBootstrap;
     Objects.requireNonNull(topics, "topics");
@@ -58,50 +60,60 @@ public record PrunerConfig(
     kafkaProperties = Map.copyOf(kafkaProperties == null ? Map.of() : kafkaProperties);
     if (registryUrl == null || registryUrl.isBlank()) {
       throw new IllegalArgumentException(
-          "registry URL is required (--registry-url / PRUNEGATE_REGISTRY_URL)");
+          "registry URL is required (" + PrunerOptions.REGISTRY_URL.sources() + ")");
     }
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(workDir, "workDir");
-    if (workerId == null || workerId.isBlank() || workerId.length() > 200) {
+    if (workerId == null) {
       throw new IllegalArgumentException("worker id must have 1..200 characters");
     }
-    if (concurrency < 1) {
-      throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
-    }
-    if (lease.toSeconds() < 2) {
-      throw new IllegalArgumentException("lease must be at least 2s, was " + lease);
-    }
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("max attempts must be >= 1, was " + maxAttempts);
-    }
-    if (pollInterval.isNegative() || pollInterval.isZero()) {
-      throw new IllegalArgumentException("poll interval must be positive, was " + pollInterval);
-    }
+    PrunerOptions.WORKER_ID.validate(workerId);
+    PrunerOptions.CONCURRENCY.validate(concurrency);
+    PrunerOptions.LEASE.validate(Objects.requireNonNull(lease, "lease"));
+    PrunerOptions.MAX_ATTEMPTS.validate(maxAttempts);
+    PrunerOptions.POLL_INTERVAL.validate(Objects.requireNonNull(pollInterval, "pollInterval"));
     Objects.requireNonNull(runtime, "runtime");
-    if (latencyIterations < 1) {
-      throw new IllegalArgumentException(
-          "latency iterations must be >= 1, was " + latencyIterations);
-    }
+    PrunerOptions.LATENCY_ITERATIONS.validate(latencyIterations);
   }
 
-  /** Defaults around a registry, with the default policy and no Kafka. */
-  public static PrunerConfig of(String registryUrl, String registryToken, Path workDir) {
+  /**
+   * The configuration of {@code values}: the policy is read from {@link PrunerOptions#POLICY} (the
+   * built-in one when unset), the worker id defaults to {@link #defaultWorkerId()}.
+   */
+  public static PrunerConfig from(OptionValues values) {
+    Path file = values.get(PrunerOptions.POLICY);
+    return from(
+        values, file == null ? CompressionPolicy.defaultPolicy() : CompressionPolicy.read(file));
+  }
+
+  /** The configuration of {@code values} running {@code policy} (a policy built in code). */
+  public static PrunerConfig from(OptionValues values, CompressionPolicy policy) {
+    Topics defaults = Topics.defaults();
+    String workerId = values.get(PrunerOptions.WORKER_ID);
     return new PrunerConfig(
-        null,
-        Topics.defaults(),
-        DEFAULT_GROUP_ID,
+        values.get(PrunerOptions.KAFKA_BOOTSTRAP),
+        new Topics(
+            defaults.requests(),
+            defaults.results(),
+            defaults.deadLetter(),
+            defaults.feedback(),
+            values.get(PrunerOptions.MODEL_EVENTS_TOPIC)),
+        values.get(PrunerOptions.GROUP_ID),
         Map.of(),
-        registryUrl,
-        registryToken,
-        CompressionPolicy.defaultPolicy(),
-        workDir,
-        defaultWorkerId(),
-        1,
-        Duration.ofMinutes(2),
-        3,
-        Duration.ofSeconds(5),
-        new RuntimeOptions("cpu", 0, 0),
-        20);
+        values.get(PrunerOptions.REGISTRY_URL),
+        values.get(PrunerOptions.REGISTRY_TOKEN),
+        policy,
+        values.get(PrunerOptions.WORK_DIR),
+        workerId == null ? defaultWorkerId() : workerId,
+        values.get(PrunerOptions.CONCURRENCY),
+        values.get(PrunerOptions.LEASE),
+        values.get(PrunerOptions.MAX_ATTEMPTS),
+        values.get(PrunerOptions.POLL_INTERVAL),
+        new RuntimeOptions(
+            values.get(PrunerOptions.DEVICE),
+            values.get(PrunerOptions.THREADS),
+            values.get(PrunerOptions.INTEROP_THREADS)),
+        values.get(PrunerOptions.LATENCY_ITERATIONS));
   }
 
   /** The host name and process id: unique per process, stable for its life. */
@@ -118,158 +130,6 @@ public record PrunerConfig(
   /** How often a running job renews its lease: a third of it, so two renewals may fail. */
   public Duration heartbeat() {
     return lease.dividedBy(3);
-  }
-
-  public PrunerConfig withKafka(String bootstrap, Topics value, String group) {
-    return new PrunerConfig(
-        bootstrap,
-        value,
-        group,
-        kafkaProperties,
-        registryUrl,
-        registryToken,
-        policy,
-        workDir,
-        workerId,
-        concurrency,
-        lease,
-        maxAttempts,
-        pollInterval,
-        runtime,
-        latencyIterations);
-  }
-
-  public PrunerConfig withKafkaProperties(Map<String, String> value) {
-    return new PrunerConfig(
-        kafkaBootstrap,
-        topics,
-        groupId,
-        value,
-        registryUrl,
-        registryToken,
-        policy,
-        workDir,
-        workerId,
-        concurrency,
-        lease,
-        maxAttempts,
-        pollInterval,
-        runtime,
-        latencyIterations);
-  }
-
-  public PrunerConfig withPolicy(CompressionPolicy value) {
-    return new PrunerConfig(
-        kafkaBootstrap,
-        topics,
-        groupId,
-        kafkaProperties,
-        registryUrl,
-        registryToken,
-        value,
-        workDir,
-        workerId,
-        concurrency,
-        lease,
-        maxAttempts,
-        pollInterval,
-        runtime,
-        latencyIterations);
-  }
-
-  public PrunerConfig withWorker(String id, int slots) {
-    return new PrunerConfig(
-        kafkaBootstrap,
-        topics,
-        groupId,
-        kafkaProperties,
-        registryUrl,
-        registryToken,
-        policy,
-        workDir,
-        id,
-        slots,
-        lease,
-        maxAttempts,
-        pollInterval,
-        runtime,
-        latencyIterations);
-  }
-
-  public PrunerConfig withTiming(Duration leaseValue, Duration poll) {
-    return new PrunerConfig(
-        kafkaBootstrap,
-        topics,
-        groupId,
-        kafkaProperties,
-        registryUrl,
-        registryToken,
-        policy,
-        workDir,
-        workerId,
-        concurrency,
-        leaseValue,
-        maxAttempts,
-        poll,
-        runtime,
-        latencyIterations);
-  }
-
-  public PrunerConfig withMaxAttempts(int value) {
-    return new PrunerConfig(
-        kafkaBootstrap,
-        topics,
-        groupId,
-        kafkaProperties,
-        registryUrl,
-        registryToken,
-        policy,
-        workDir,
-        workerId,
-        concurrency,
-        lease,
-        value,
-        pollInterval,
-        runtime,
-        latencyIterations);
-  }
-
-  public PrunerConfig withWorkDir(Path value) {
-    return new PrunerConfig(
-        kafkaBootstrap,
-        topics,
-        groupId,
-        kafkaProperties,
-        registryUrl,
-        registryToken,
-        policy,
-        value,
-        workerId,
-        concurrency,
-        lease,
-        maxAttempts,
-        pollInterval,
-        runtime,
-        latencyIterations);
-  }
-
-  public PrunerConfig withRuntime(RuntimeOptions value, int iterations) {
-    return new PrunerConfig(
-        kafkaBootstrap,
-        topics,
-        groupId,
-        kafkaProperties,
-        registryUrl,
-        registryToken,
-        policy,
-        workDir,
-        workerId,
-        concurrency,
-        lease,
-        maxAttempts,
-        pollInterval,
-        value,
-        iterations);
   }
 
   @Override

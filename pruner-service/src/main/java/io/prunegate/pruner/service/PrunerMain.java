@@ -1,11 +1,10 @@
 package io.prunegate.pruner.service;
 
-import io.prunegate.events.Topics;
-import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.config.ConfigBinder;
+import io.prunegate.config.OptionValues;
 import io.prunegate.registry.Job;
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.client.RegistryClient;
-import io.prunegate.registry.server.ConfigValues;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +18,10 @@ import picocli.CommandLine.Option;
 /**
  * The pruner as a process: {@code serve} runs a {@link PrunerService} until SIGTERM and prints
  * {@value #READY_MARKER} once it listens; {@code submit} queues a job for a registered version;
- * {@code policy} checks a policy file (or prints the built-in one). Every {@code serve} option has
- * an environment variable; a flag wins over the variable, which wins over the default (the names
- * match {@code k8s/base/pruner.yaml}; see {@code docs/pruner-service.md}).
+ * {@code policy} checks a policy file (or prints the built-in one). The {@code serve} and {@code
+ * submit} options are declared in {@link PrunerOptions} and registered from there; a flag wins over
+ * the variable, which wins over the default (the names match {@code k8s/base/pruner.yaml}; the
+ * table in {@code docs/pruner-service.md} is generated from the declarations).
  */
 @Command(
     name = "prunegate-pruner",
@@ -48,35 +48,15 @@ public final class PrunerMain implements Runnable {
 
   /** The pruner's command line reading {@code env}, for embedding in another CLI. */
   public static CommandLine commandLine(Map<String, String> env) {
-    return new CommandLine(new PrunerMain(), new EnvFactory(env));
+    CommandLine cl = new CommandLine(new PrunerMain(), new EnvFactory(env));
+    ConfigBinder.register(cl.getSubcommands().get("serve").getCommandSpec(), PrunerOptions.TABLE);
+    ConfigBinder.register(cl.getSubcommands().get("submit").getCommandSpec(), PrunerOptions.CLIENT);
+    return cl;
   }
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  /** Options shared by the commands that talk to the registry. */
-  static final class RegistryOptions {
-    @Option(
-        names = "--registry-url",
-        description =
-            "Registry base URL (env PRUNEGATE_REGISTRY_URL; default http://127.0.0.1:8081)")
-    String registryUrl;
-
-    @Option(
-        names = "--registry-token",
-        description =
-            "Registry write token (prefer env PRUNEGATE_REGISTRY_TOKEN: flags show in ps)")
-    String registryToken;
-
-    String url(Map<String, String> env) {
-      return first(registryUrl, env.get("PRUNEGATE_REGISTRY_URL"), "http://127.0.0.1:8081");
-    }
-
-    String token(Map<String, String> env) {
-      return first(registryToken, env.get("PRUNEGATE_REGISTRY_TOKEN"), null);
-    }
   }
 
   /** {@code serve}: runs the service until the process is stopped. */
@@ -85,151 +65,16 @@ public final class PrunerMain implements Runnable {
 
     private final Map<String, String> env;
 
+    // the options themselves are registered from PrunerOptions.TABLE by commandLine(...)
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin RegistryOptions registry = new RegistryOptions();
-
-    @Option(
-        names = "--kafka-bootstrap",
-        description =
-            "Kafka bootstrap servers; unset = no event listener, jobs only from the registry queue"
-                + " (env PRUNEGATE_KAFKA_BOOTSTRAP)")
-    String kafkaBootstrap;
-
-    @Option(
-        names = "--group-id",
-        description = "Consumer group (default prunegate-pruner; env PRUNEGATE_PRUNER_GROUP_ID)")
-    String groupId;
-
-    @Option(
-        names = "--topic",
-        description =
-            "Model-events topic (default prunegate.model-events; env PRUNEGATE_TOPIC_MODEL_EVENTS)")
-    String topic;
-
-    @Option(
-        names = "--policy",
-        description =
-            "Compression policy JSON file; unset = the built-in policy (env PRUNEGATE_PRUNER_POLICY)")
-    Path policy;
-
-    @Option(
-        names = "--work-dir",
-        description = "Work directory (default .prunegate/pruner; env PRUNEGATE_PRUNER_WORK_DIR)")
-    Path workDir;
-
-    @Option(
-        names = "--worker-id",
-        description =
-            "Worker id in job claims (default <host>-<pid>; env PRUNEGATE_PRUNER_WORKER_ID)")
-    String workerId;
-
-    @Option(
-        names = "--concurrency",
-        description = "Jobs run at once (default 1; env PRUNEGATE_PRUNER_CONCURRENCY)")
-    Integer concurrency;
-
-    @Option(
-        names = "--lease",
-        description =
-            "Job lease, renewed while a job runs (default 2m; env PRUNEGATE_PRUNER_LEASE)")
-    String lease;
-
-    @Option(
-        names = "--max-attempts",
-        description =
-            "Claims before a job is given up (default 3; env PRUNEGATE_PRUNER_MAX_ATTEMPTS)")
-    Integer maxAttempts;
-
-    @Option(
-        names = "--poll-interval",
-        description = "Job queue poll interval (default 5s; env PRUNEGATE_PRUNER_POLL_INTERVAL)")
-    String pollInterval;
-
-    @Option(
-        names = "--device",
-        description = "cpu, gpu, gpu:N or auto (default cpu; env PRUNEGATE_DEVICE)")
-    String device;
-
-    @Option(
-        names = "--threads",
-        description = "Engine threads, 0 = engine default (default 0; env PRUNEGATE_THREADS)")
-    Integer threads;
-
-    @Option(
-        names = "--latency-iterations",
-        description =
-            "Timed batches per latency figure (default 20; env PRUNEGATE_PRUNER_LATENCY_ITERATIONS)")
-    Integer latencyIterations;
 
     Serve(Map<String, String> env) {
       this.env = env;
     }
 
-    /** The configuration: defaults, then the environment, then the flags. */
+    /** The configuration: the flags, then the environment, then the declared defaults. */
     PrunerConfig config() {
-      String policyFile =
-          first(
-              policy == null ? null : policy.toString(), env.get("PRUNEGATE_PRUNER_POLICY"), null);
-      CompressionPolicy p =
-          policyFile == null
-              ? CompressionPolicy.defaultPolicy()
-              : CompressionPolicy.read(Path.of(policyFile));
-      PrunerConfig c =
-          PrunerConfig.of(
-              registry.url(env),
-              registry.token(env),
-              Path.of(
-                  first(
-                      workDir == null ? null : workDir.toString(),
-                      env.get("PRUNEGATE_PRUNER_WORK_DIR"),
-                      ".prunegate/pruner")));
-      Topics defaults = Topics.fromEnvironment(env);
-      Topics topics =
-          topic == null
-              ? defaults
-              : new Topics(
-                  defaults.requests(),
-                  defaults.results(),
-                  defaults.deadLetter(),
-                  defaults.feedback(),
-                  topic);
-      RuntimeOptions runtime =
-          new RuntimeOptions(
-              first(device, env.get("PRUNEGATE_DEVICE"), "cpu"),
-              integer(threads, "PRUNEGATE_THREADS", 0),
-              Integer.parseInt(env.getOrDefault("PRUNEGATE_INTEROP_THREADS", "0")));
-      return c.withPolicy(p)
-          .withKafka(
-              first(kafkaBootstrap, env.get("PRUNEGATE_KAFKA_BOOTSTRAP"), null),
-              topics,
-              first(groupId, env.get("PRUNEGATE_PRUNER_GROUP_ID"), PrunerConfig.DEFAULT_GROUP_ID))
-          .withWorker(
-              first(
-                  workerId, env.get("PRUNEGATE_PRUNER_WORKER_ID"), PrunerConfig.defaultWorkerId()),
-              integer(concurrency, "PRUNEGATE_PRUNER_CONCURRENCY", 1))
-          .withTiming(
-              ConfigValues.duration(first(lease, env.get("PRUNEGATE_PRUNER_LEASE"), "2m")),
-              ConfigValues.duration(
-                  first(pollInterval, env.get("PRUNEGATE_PRUNER_POLL_INTERVAL"), "5s")))
-          .withMaxAttempts(integer(maxAttempts, "PRUNEGATE_PRUNER_MAX_ATTEMPTS", 3))
-          .withRuntime(
-              runtime, integer(latencyIterations, "PRUNEGATE_PRUNER_LATENCY_ITERATIONS", 20));
-    }
-
-    private int integer(Integer flag, String var, int fallback) {
-      if (flag != null) {
-        return flag;
-      }
-      String v = env.get(var);
-      if (v == null || v.isBlank()) {
-        return fallback;
-      }
-      try {
-        return Integer.parseInt(v.strip());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(var + ": '" + v + "' is not an integer");
-      }
+      return PrunerConfig.from(ConfigBinder.bind(PrunerOptions.TABLE, spec, env));
     }
 
     @Override
@@ -273,18 +118,11 @@ public final class PrunerMain implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Mixin RegistryOptions registry = new RegistryOptions();
-
     @CommandLine.Parameters(
         index = "0",
         paramLabel = "MODEL:VERSION",
         description = "The registered version to compress, e.g. support-tickets:1")
     String ref;
-
-    @Option(
-        names = "--policy",
-        description = "Policy JSON file; unset = env PRUNEGATE_PRUNER_POLICY or the built-in one")
-    Path policy;
 
     @Option(
         names = "--idempotency-key",
@@ -301,15 +139,12 @@ public final class PrunerMain implements Runnable {
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter out = spec.commandLine().getOut();
-      String file =
-          first(
-              policy == null ? null : policy.toString(), env.get("PRUNEGATE_PRUNER_POLICY"), null);
+      OptionValues values;
       CompressionPolicy p;
       try {
-        p =
-            file == null
-                ? CompressionPolicy.defaultPolicy()
-                : CompressionPolicy.read(Path.of(file));
+        values = ConfigBinder.bind(PrunerOptions.CLIENT, spec, env);
+        Path file = values.get(PrunerOptions.POLICY);
+        p = file == null ? CompressionPolicy.defaultPolicy() : CompressionPolicy.read(file);
         CompressionMethods.builtin().validate(p);
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println("pruner: " + e.getMessage());
@@ -325,7 +160,9 @@ public final class PrunerMain implements Runnable {
         spec.commandLine().getErr().println("pruner: '" + ref + "' is not MODEL:VERSION");
         return 2;
       }
-      RegistryClient client = RegistryClient.create(registry.url(env), registry.token(env));
+      RegistryClient client =
+          RegistryClient.create(
+              values.get(PrunerOptions.REGISTRY_URL), values.get(PrunerOptions.REGISTRY_TOKEN));
       Job job =
           client.createJob(
               CompressionJobs.submitted(parsed.name(), parsed.version(), p.toMap(), key));
@@ -392,16 +229,6 @@ public final class PrunerMain implements Runnable {
         throw new IllegalStateException(e);
       }
     }
-  }
-
-  static String first(String flag, String env, String fallback) {
-    if (flag != null && !flag.isBlank()) {
-      return flag;
-    }
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
-    return fallback;
   }
 
   /** Creates the subcommands with the environment they read. */

@@ -88,11 +88,7 @@ class ModelEventListenerTest {
       // everything: the registry returns the same job for the same event id
       List<Job> again = new CopyOnWriteArrayList<>();
       try (ModelEventListener fresh =
-          new ModelEventListener(
-                  config.withKafka(config.kafkaBootstrap(), Topics.defaults(), "pruner-fresh"),
-                  client,
-                  policy,
-                  again::add)
+          new ModelEventListener(stack.config("fresh", policy), client, policy, again::add)
               .start()) {
         waitFor(
             () -> again.size() == 1 && fresh.duplicatesSkipped() == 1,

@@ -8,7 +8,6 @@ import io.prunegate.kafka.embedded.KafkaBroker;
 import io.prunegate.kafka.embedded.Topic;
 import io.prunegate.model.importer.DefaultModel;
 import io.prunegate.model.importer.DefaultModels;
-import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.registry.ModelVersion;
 import io.prunegate.registry.NewModel;
 import io.prunegate.registry.VersionSpec;
@@ -16,6 +15,7 @@ import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryClientConfig;
 import io.prunegate.registry.outbox.RelaySettings;
 import io.prunegate.registry.server.RegistryConfig;
+import io.prunegate.registry.server.RegistryOptions;
 import io.prunegate.registry.server.RegistryServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,20 +62,20 @@ final class PrunerStack implements AutoCloseable {
     broker.createTopics(new Topic(Topics.DEFAULT_MODEL_EVENTS, 1));
     RegistryServer server =
         RegistryServer.start(
-            RegistryConfig.builder()
-                .port(0)
-                .dataDir(root.resolve("registry"))
-                .writeTokens(List.of(TOKEN))
-                .kafkaBootstrap(broker.bootstrapServers())
-                .relay(
-                    new RelaySettings(
-                        Duration.ofMillis(200),
-                        200,
-                        Duration.ofMillis(100),
-                        Duration.ofSeconds(1),
-                        Duration.ofDays(1)))
-                .workerThreads(4)
-                .build());
+            RegistryConfig.from(
+                RegistryOptions.TABLE
+                    .defaults()
+                    .with(RegistryOptions.PORT, 0)
+                    .with(RegistryOptions.DATA_DIR, root.resolve("registry"))
+                    .with(RegistryOptions.TOKENS, List.of(TOKEN))
+                    .with(RegistryOptions.KAFKA_BOOTSTRAP, broker.bootstrapServers())
+                    .with(RegistryOptions.WORKERS, 4),
+                new RelaySettings(
+                    Duration.ofMillis(200),
+                    200,
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1),
+                    Duration.ofDays(1))));
     return new PrunerStack(broker, server, root);
   }
 
@@ -96,12 +96,21 @@ final class PrunerStack implements AutoCloseable {
    * worker's job is retried quickly), quick polls, 2 engine threads, few latency iterations.
    */
   PrunerConfig config(String name, CompressionPolicy policy) {
-    return PrunerConfig.of(registry.baseUrl(), TOKEN, root.resolve("pruner-" + name))
-        .withKafka(broker.bootstrapServers(), Topics.defaults(), "pruner-" + name)
-        .withPolicy(policy)
-        .withWorker("worker-" + name, 1)
-        .withTiming(Duration.ofSeconds(6), Duration.ofMillis(500))
-        .withRuntime(new RuntimeOptions("cpu", 2, 1), 3);
+    return PrunerConfig.from(
+        PrunerOptions.TABLE
+            .defaults()
+            .with(PrunerOptions.REGISTRY_URL, registry.baseUrl())
+            .with(PrunerOptions.REGISTRY_TOKEN, TOKEN)
+            .with(PrunerOptions.WORK_DIR, root.resolve("pruner-" + name))
+            .with(PrunerOptions.KAFKA_BOOTSTRAP, broker.bootstrapServers())
+            .with(PrunerOptions.GROUP_ID, "pruner-" + name)
+            .with(PrunerOptions.WORKER_ID, "worker-" + name)
+            .with(PrunerOptions.LEASE, Duration.ofSeconds(6))
+            .with(PrunerOptions.POLL_INTERVAL, Duration.ofMillis(500))
+            .with(PrunerOptions.THREADS, 2)
+            .with(PrunerOptions.INTEROP_THREADS, 1)
+            .with(PrunerOptions.LATENCY_ITERATIONS, 3),
+        policy);
   }
 
   /** The real all-MiniLM-L6-v2 directory (imported from its Maven jar once). */

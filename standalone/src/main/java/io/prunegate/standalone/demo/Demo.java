@@ -23,6 +23,7 @@ import io.prunegate.pruner.progress.ConsoleProgressBar;
 import io.prunegate.pruner.service.JobObserver;
 import io.prunegate.pruner.service.MethodSpec;
 import io.prunegate.pruner.service.PrunerConfig;
+import io.prunegate.pruner.service.PrunerOptions;
 import io.prunegate.pruner.service.PrunerService;
 import io.prunegate.registry.AliasBinding;
 import io.prunegate.registry.Artifact;
@@ -35,6 +36,7 @@ import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryClientConfig;
 import io.prunegate.registry.client.RegistryException;
 import io.prunegate.registry.server.RegistryConfig;
+import io.prunegate.registry.server.RegistryOptions;
 import io.prunegate.registry.server.RegistryServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -187,13 +189,14 @@ public final class Demo implements AutoCloseable {
     token = "demo-" + HexFormat.of().formatHex(raw);
     registry =
         RegistryServer.start(
-            RegistryConfig.builder()
-                .port(options.registryPort())
-                .dataDir(dir)
-                .writeTokens(List.of(token))
-                .kafkaBootstrap(kafka.bootstrapServers())
-                .workerThreads(2)
-                .build());
+            RegistryConfig.from(
+                RegistryOptions.TABLE
+                    .defaults()
+                    .with(RegistryOptions.PORT, options.registryPort())
+                    .with(RegistryOptions.DATA_DIR, dir)
+                    .with(RegistryOptions.TOKENS, List.of(token))
+                    .with(RegistryOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
+                    .with(RegistryOptions.WORKERS, 2)));
     started.push(registry);
     client =
         new RegistryClient(
@@ -234,10 +237,18 @@ public final class Demo implements AutoCloseable {
   private void startPruner(Path work) {
     DemoConsole.Step s = console.begin("Starting the pruner service (chip-tuning policy)");
     PrunerConfig config =
-        PrunerConfig.of(registry.baseUrl(), token, work.resolve("pruner"))
-            .withKafka(kafka.bootstrapServers(), Topics.defaults(), "prunegate-demo-pruner")
-            .withTiming(Duration.ofMinutes(2), Duration.ofSeconds(1))
-            .withRuntime(new RuntimeOptions("cpu", options.threads(), 1), 5);
+        PrunerConfig.from(
+            PrunerOptions.TABLE
+                .defaults()
+                .with(PrunerOptions.REGISTRY_URL, registry.baseUrl())
+                .with(PrunerOptions.REGISTRY_TOKEN, token)
+                .with(PrunerOptions.WORK_DIR, work.resolve("pruner"))
+                .with(PrunerOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
+                .with(PrunerOptions.GROUP_ID, "prunegate-demo-pruner")
+                .with(PrunerOptions.POLL_INTERVAL, Duration.ofSeconds(1))
+                .with(PrunerOptions.THREADS, options.threads())
+                .with(PrunerOptions.INTEROP_THREADS, 1)
+                .with(PrunerOptions.LATENCY_ITERATIONS, 5));
     pruner = PrunerService.start(config);
     started.push(pruner);
     pruner.addObserver(
