@@ -15,7 +15,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -60,12 +59,12 @@ public final class HttpApi {
   public Router router(Vertx vertx) {
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
-    r.get("/v2/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
+    r.get("/v2/health/live").handler(ctx -> json(ctx, 200, new HttpBodies.Live(true)));
     r.get("/v2/health/ready")
         .handler(
             ctx -> {
               boolean ok = ready.getAsBoolean();
-              json(ctx, ok ? 200 : 503, new JsonObject().put("ready", ok));
+              json(ctx, ok ? 200 : 503, new HttpBodies.Ready(ok));
             });
     r.get("/v2")
         .handler(
@@ -73,10 +72,7 @@ public final class HttpApi {
                 json(
                     ctx,
                     200,
-                    new JsonObject()
-                        .put("name", "prunegate-gateway")
-                        .put("version", "0.1.0")
-                        .put("extensions", new JsonArray())));
+                    new HttpBodies.ServerMetadata("prunegate-gateway", "0.1.0", List.of())));
     r.get("/v2/models/:name").handler(ctx -> guard(ctx, () -> metadata(ctx, null)));
     r.get("/v2/models/:name/versions/:version")
         .handler(ctx -> guard(ctx, () -> metadata(ctx, version(ctx))));
@@ -117,30 +113,23 @@ public final class HttpApi {
     json(
         ctx,
         200,
-        new JsonObject()
-            .put("name", ref.name())
-            .put("versions", new JsonArray(new ArrayList<>(versions)))
-            .put("platform", "prunegate_djl_pytorch")
-            .put(
-                "inputs", new JsonArray().add(tensorSpec("text", "BYTES", new JsonArray().add(-1))))
-            .put(
-                "outputs",
-                new JsonArray()
-                    .add(tensorSpec("label", "BYTES", new JsonArray().add(-1)))
-                    .add(tensorSpec("scores", "FP32", new JsonArray().add(-1).add(labels.size())))
-                    .add(tensorSpec("exit_layer", "INT32", new JsonArray().add(-1))))
-            .put(
-                "parameters",
-                new JsonObject()
-                    .put("labels", new JsonArray(labels))
-                    .put("aliases", new JsonObject(new TreeMap<String, Object>(aliases)))));
+        new HttpBodies.ModelMetadata(
+            ref.name(),
+            List.copyOf(versions),
+            "prunegate_djl_pytorch",
+            List.of(new HttpBodies.TensorSpec("text", "BYTES", List.of(-1))),
+            List.of(
+                new HttpBodies.TensorSpec("label", "BYTES", List.of(-1)),
+                new HttpBodies.TensorSpec("scores", "FP32", List.of(-1, labels.size())),
+                new HttpBodies.TensorSpec("exit_layer", "INT32", List.of(-1))),
+            new HttpBodies.ModelParameters(labels, aliases)));
   }
 
   private void modelReady(RoutingContext ctx, Integer version) {
     ModelRef ref = ref(ctx, version);
     RouteTable t = servedTable(ref);
     boolean ok = !selected(t, ref).isEmpty();
-    json(ctx, ok ? 200 : 503, new JsonObject().put("name", ref.name()).put("ready", ok));
+    json(ctx, ok ? 200 : 503, new HttpBodies.ModelReady(ref.name(), ok));
   }
 
   private void infer(RoutingContext ctx, Integer version) {
@@ -183,11 +172,11 @@ public final class HttpApi {
       return;
     }
     List<String> labels = new ArrayList<>(rs.get(0).scores().keySet());
-    JsonArray labelData = new JsonArray();
-    JsonArray scores = new JsonArray();
-    JsonArray exits = new JsonArray();
-    JsonArray versions = new JsonArray();
-    JsonArray variants = new JsonArray();
+    List<String> labelData = new ArrayList<>();
+    List<Float> scores = new ArrayList<>();
+    List<Integer> exits = new ArrayList<>();
+    List<Integer> versions = new ArrayList<>();
+    List<String> variants = new ArrayList<>();
     for (ClassificationResult r : rs) {
       labelData.add(r.label());
       for (String l : labels) {
@@ -201,26 +190,19 @@ public final class HttpApi {
     json(
         ctx,
         200,
-        new JsonObject()
-            .put("model_name", ref.name())
-            .put("model_version", String.valueOf(rs.get(0).version()))
-            .put("id", id)
-            .put(
-                "parameters",
-                new JsonObject()
-                    .put("labels", new JsonArray(labels))
-                    .put("versions", versions)
-                    .put("variants", variants)
-                    .put(
-                        "truncated",
-                        new JsonArray(rs.stream().map(ClassificationResult::truncated).toList())))
-            .put(
-                "outputs",
-                new JsonArray()
-                    .add(tensor("label", "BYTES", new JsonArray().add(n), labelData))
-                    .add(
-                        tensor("scores", "FP32", new JsonArray().add(n).add(labels.size()), scores))
-                    .add(tensor("exit_layer", "INT32", new JsonArray().add(n), exits))));
+        new HttpBodies.InferResponse(
+            ref.name(),
+            String.valueOf(rs.get(0).version()),
+            id,
+            new HttpBodies.InferParameters(
+                labels,
+                versions,
+                variants,
+                rs.stream().map(ClassificationResult::truncated).toList()),
+            List.of(
+                new HttpBodies.Tensor("label", "BYTES", List.of(n), labelData),
+                new HttpBodies.Tensor("scores", "FP32", List.of(n, labels.size()), scores),
+                new HttpBodies.Tensor("exit_layer", "INT32", List.of(n), exits))));
   }
 
   // ------------------------------------------------------------------ /v1/classify
@@ -347,25 +329,17 @@ public final class HttpApi {
   }
 
   private static void error(RoutingContext ctx, int status, String message, String field) {
-    json(ctx, status, new JsonObject().put("error", message).put("field", field));
+    json(ctx, status, new HttpBodies.Error(message, field));
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
+  private static void json(RoutingContext ctx, int status, Object body) {
     if (ctx.response().ended()) {
       return;
     }
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(body.encode());
-  }
-
-  private static JsonObject tensorSpec(String name, String type, JsonArray shape) {
-    return new JsonObject().put("name", name).put("datatype", type).put("shape", shape);
-  }
-
-  private static JsonObject tensor(String name, String type, JsonArray shape, JsonArray data) {
-    return tensorSpec(name, type, shape).put("data", data);
+        .end(Buffer.buffer(HttpBodies.write(body)));
   }
 
   private static String firstLine(String s) {
