@@ -1,8 +1,6 @@
 package io.prunegate.model.bundle;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.prunegate.model.ModelJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,11 +23,6 @@ public final class VariantBundle {
 
   public static final String MANIFEST = "manifest.json";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   private VariantBundle() {}
 
   /** Hashes the bundle's files and writes the manifest (atomically); returns it with the hashes. */
@@ -37,7 +30,7 @@ public final class VariantBundle {
     BundleManifest withHashes = manifest.withFiles(hashFiles(dir));
     try {
       Path tmp = Files.createTempFile(dir, MANIFEST, ".tmp");
-      JSON.writeValue(tmp.toFile(), withHashes);
+      ModelJson.pretty().writeValue(tmp.toFile(), withHashes);
       Files.move(
           tmp,
           dir.resolve(MANIFEST),
@@ -53,7 +46,7 @@ public final class VariantBundle {
   public static BundleManifest readManifest(Path dir) {
     Path file = dir.resolve(MANIFEST);
     try {
-      return JSON.readValue(file.toFile(), BundleManifest.class);
+      return ModelJson.mapper().readValue(file.toFile(), BundleManifest.class);
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": unreadable manifest: " + e.getMessage(), e);
     }

@@ -2,7 +2,7 @@ package io.prunegate.model.chip;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prunegate.model.ModelJson;
 import io.prunegate.model.runtime.Pooling;
 import io.prunegate.model.safetensors.SafetensorsException;
 import io.prunegate.model.safetensors.SafetensorsFile;
@@ -27,8 +27,6 @@ public record ChipSet(
     List<Chip> chips, Pooling pooling, List<String> labels, Map<Integer, Double> thresholds) {
 
   public static final String FILE_NAME = "chips.safetensors";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   public ChipSet {
     if (chips.isEmpty()) {
@@ -92,8 +90,8 @@ public record ChipSet(
     }
     try {
       w.metadata("pooling", pooling.wireName());
-      w.metadata("labels", JSON.writeValueAsString(labels));
-      w.metadata("chips", JSON.writeValueAsString(meta));
+      w.metadata("labels", ModelJson.mapper().writeValueAsString(labels));
+      w.metadata("chips", ModelJson.mapper().writeValueAsString(meta));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -110,8 +108,10 @@ public record ChipSet(
           throw new SafetensorsException(file, "metadata '" + key + "' missing: not a chips file");
         }
       }
-      List<String> labels = JSON.readValue(meta.get("labels"), new TypeReference<>() {});
-      List<Map<String, Object>> specs = JSON.readValue(meta.get("chips"), new TypeReference<>() {});
+      List<String> labels =
+          ModelJson.mapper().readValue(meta.get("labels"), new TypeReference<>() {});
+      List<Map<String, Object>> specs =
+          ModelJson.mapper().readValue(meta.get("chips"), new TypeReference<>() {});
       List<Chip> chips = new ArrayList<>();
       Map<Integer, Double> thresholds = new LinkedHashMap<>();
       for (Map<String, Object> s : specs) {

@@ -1,10 +1,9 @@
 package io.prunegate.model.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prunegate.model.ModelJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -61,9 +60,6 @@ public record ModelConfig(
   public static final String LAYERS_KEY = "prunegate_layers";
 
   public static final String FILE_NAME = "config.json";
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public ModelConfig {
     layers = List.copyOf(layers);
@@ -144,7 +140,7 @@ public record ModelConfig(
   public static ObjectNode readJson(Path file) {
     JsonNode node;
     try {
-      node = JSON.readTree(file.toFile());
+      node = ModelJson.mapper().readTree(file.toFile());
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw new ModelConfigException(file, "file not found");
     } catch (IOException e) {
@@ -262,7 +258,7 @@ public record ModelConfig(
    * updated, and the extension key when the structure is not uniform.
    */
   public void write(Path dir, ObjectNode original) {
-    ObjectNode out = original == null ? JSON.createObjectNode() : original.deepCopy();
+    ObjectNode out = original == null ? ModelJson.mapper().createObjectNode() : original.deepCopy();
     if (original == null) {
       out.put("model_type", modelType);
       out.putArray("architectures")
@@ -301,7 +297,7 @@ public record ModelConfig(
     try {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, FILE_NAME, ".tmp");
-      JSON.writeValue(tmp.toFile(), out);
+      ModelJson.pretty().writeValue(tmp.toFile(), out);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new ModelConfigException(file, "cannot write: " + e.getMessage(), e);

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prunegate.model.ModelJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,8 +30,6 @@ public final class SafetensorsFile implements AutoCloseable {
 
   /** Headers larger than this are rejected as corrupt (the format's own limit is 100 MB). */
   static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path path;
   private final FileChannel channel;
@@ -91,7 +89,7 @@ public final class SafetensorsFile implements AutoCloseable {
       readFully(ch, header, 8);
       JsonNode root;
       try {
-        root = JSON.readTree(header.array());
+        root = ModelJson.mapper().readTree(header.array());
       } catch (JsonProcessingException e) {
         throw new SafetensorsException(
             path, "corrupt header: not valid JSON (" + e.getOriginalMessage() + ")");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prunegate.model.ModelJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -85,7 +86,7 @@ public final class SafetensorsWriter {
 
   /** Writes the file atomically. */
   public void write(Path path) {
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = ModelJson.mapper();
     ObjectNode header = json.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode m = header.putObject("__metadata__");

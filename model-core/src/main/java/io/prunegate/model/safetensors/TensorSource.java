@@ -3,7 +3,7 @@ package io.prunegate.model.safetensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prunegate.model.ModelJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ public final class TensorSource implements AutoCloseable {
   private static TensorSource openSharded(Path dir, Path index) {
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(index.toFile());
+      root = ModelJson.mapper().readTree(index.toFile());
     } catch (IOException e) {
       throw new SafetensorsException(index, "unreadable index: " + e.getMessage(), e);
     }

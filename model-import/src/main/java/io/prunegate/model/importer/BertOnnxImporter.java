@@ -1,7 +1,7 @@
 package io.prunegate.model.importer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prunegate.model.ModelJson;
 import io.prunegate.model.config.LayerStructure;
 import io.prunegate.model.config.ModelConfig;
 import io.prunegate.model.config.ModelFamily;
@@ -93,7 +93,7 @@ public final class BertOnnxImporter {
         writer.putFloats(name, t.dims(), t.floats());
       }
       writer.write(out.resolve(TensorSource.SINGLE_FILE));
-      ObjectNode json = new ObjectMapper().createObjectNode();
+      ObjectNode json = ModelJson.mapper().createObjectNode();
       json.putArray("architectures").add("BertModel");
       json.put("model_type", "bert");
       json.put("hidden_size", config.hiddenSize());
