@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prunegate.model.ModelJson;
@@ -14,9 +15,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -89,7 +94,12 @@ public final class SafetensorsFile implements AutoCloseable {
       readFully(ch, header, 8);
       JsonNode root;
       try {
-        root = ModelJson.mapper().readTree(header.array());
+        // a repeated tensor name would let one entry shadow another: refuse it
+        root =
+            ModelJson.mapper()
+                .reader()
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .readTree(header.array());
       } catch (JsonProcessingException e) {
         throw new SafetensorsException(
             path, "corrupt header: not valid JSON (" + e.getOriginalMessage() + ")");
@@ -114,6 +124,7 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         tensors.put(e.getKey(), tensorInfo(path, e.getKey(), e.getValue(), dataSize));
       }
+      requireTiling(path, tensors.values(), dataSize);
       return new SafetensorsFile(
           path,
           ch,
@@ -122,6 +133,45 @@ public final class SafetensorsFile implements AutoCloseable {
           Collections.unmodifiableMap(metadata));
     } catch (IOException e) {
       throw new SafetensorsException(path, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The tensors must tile the data section as the reference implementation requires: sorted by
+   * offset, the first starts at 0, each starts where the previous ended (no gap, no overlap, no
+   * alias) and the last ends at the end of the file. A header length off by a byte, or swapped,
+   * shifted or shared offsets, would otherwise load wrong weights silently.
+   */
+  private static void requireTiling(Path path, Collection<TensorInfo> tensors, long dataSize) {
+    List<TensorInfo> sorted = new ArrayList<>(tensors);
+    sorted.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
+    long at = 0;
+    for (TensorInfo t : sorted) {
+      if (t.begin() != at) {
+        throw new SafetensorsException(
+            path,
+            "tensor '"
+                + t.name()
+                + "': data_offsets ["
+                + t.begin()
+                + ", "
+                + t.end()
+                + "] "
+                + (t.begin() < at ? "overlap the previous tensor" : "leave a gap")
+                + " (expected it to start at "
+                + at
+                + ")");
+      }
+      at = t.end();
+    }
+    if (at != dataSize) {
+      throw new SafetensorsException(
+          path,
+          "the tensors cover "
+              + at
+              + " bytes of a data section of "
+              + dataSize
+              + " (wrong header length, or bytes after the last tensor)");
     }
   }
 

@@ -137,6 +137,47 @@ class SafetensorsTest {
   }
 
   @Test
+  void tensorsMustTileTheDataSection() throws Exception {
+    String a = "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":";
+    String b = "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":";
+    // the reference layout loads, with the header padded by spaces as the HF writer does
+    Path ok = raw("ok", "{" + a + "[0,8]}," + b + "[8,16]}}    ", 16, 0);
+    try (SafetensorsFile f = SafetensorsFile.open(ok)) {
+      assertEquals(2, f.tensors().size());
+    }
+    assertRejected(raw("gap", "{" + a + "[0,8]}," + b + "[12,20]}}", 20, 0), "leave a gap");
+    assertRejected(raw("alias", "{" + a + "[0,8]}," + b + "[0,8]}}", 8, 0), "overlap");
+    assertRejected(raw("shift", "{" + a + "[4,12]}," + b + "[8,16]}}", 16, 0), "leave a gap");
+    assertRejected(
+        raw("tail", "{" + a + "[0,8]}}", 12, 0), "cover 8 bytes of a data section of 12");
+    assertRejected(raw("dup", "{" + a + "[0,8]}," + a + "[8,16]}}", 16, 0), "not valid JSON");
+    // a header length one byte short (its last pad space cut) shifts every tensor by one byte
+    assertRejected(
+        raw("short", "{" + a + "[0,8]}," + b + "[8,16]}} ", 16, -1),
+        "cover 16 bytes of a data section of 17");
+  }
+
+  /**
+   * A file with {@code header} and {@code dataBytes} of data; its length field off by {@code
+   * lenDelta}.
+   */
+  private Path raw(String name, String header, int dataBytes, int lenDelta) throws Exception {
+    byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ByteBuffer buf = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+    buf.putLong(h.length + lenDelta).put(h);
+    Path file = dir.resolve(name + ".safetensors");
+    Files.write(file, buf.array());
+    return file;
+  }
+
+  private static void assertRejected(Path file, String why) {
+    var e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(file).close());
+    assertTrue(
+        e.getMessage().contains(file.getFileName().toString()) && e.getMessage().contains(why),
+        e.getMessage());
+  }
+
+  @Test
   void halfFloatConversionsRoundTrip() {
     for (int bits = 0; bits < 0x10000; bits++) {
       short h = (short) bits;
