@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.prunegate.model.Fixtures;
+import io.prunegate.model.TinyLlamaFixture;
 import io.prunegate.model.config.LayerStructure;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +19,9 @@ class LlamaFixtureParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"dense", "pruned"})
   void logitsResidualsAndLossMatchTheReference(String variant) {
-    Path dir = Fixtures.tinyLlama(variant);
-    JsonNode expected = Fixtures.expected(dir);
-    TokenBatch batch = Fixtures.batch(expected);
+    Path dir = TinyLlamaFixture.dir(variant);
+    JsonNode expected = TinyLlamaFixture.expected(dir);
+    TokenBatch batch = TinyLlamaFixture.batch(expected);
     try (LoadedModel model = LoadedModel.load(dir, new RuntimeOptions("cpu", 1, 1));
         NDManager m = model.newBatchManager()) {
       int layers = model.config().numLayers();
@@ -81,7 +81,7 @@ class LlamaFixtureParityTest {
 
   @org.junit.jupiter.api.Test
   void prunedStructureIsWrittenToTheConfigAndReloads(@org.junit.jupiter.api.io.TempDir Path tmp) {
-    Path dir = Fixtures.tinyLlama("pruned");
+    Path dir = TinyLlamaFixture.dir("pruned");
     try (LoadedModel model = LoadedModel.load(dir, new RuntimeOptions("cpu", 1, 1))) {
       model.save(tmp, model.config(), model.transformer().weights());
     }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.prunegate.model.TinyLlamaFixture;
 import io.prunegate.model.config.Sublayer;
 import io.prunegate.model.runtime.Forward;
 import io.prunegate.model.runtime.ForwardOptions;
 import io.prunegate.model.runtime.LoadedModel;
 import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.model.runtime.TokenBatch;
-import io.prunegate.pruner.llmpruner.TinyLlamaFixture;
 import io.prunegate.pruner.progress.ProgressListener;
 import java.nio.file.Path;
 import java.util.List;

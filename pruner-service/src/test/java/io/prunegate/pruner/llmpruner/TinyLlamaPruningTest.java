@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.prunegate.model.TinyLlamaFixture;
 import io.prunegate.model.config.LayerStructure;
 import io.prunegate.model.runtime.Forward;
 import io.prunegate.model.runtime.ForwardOptions;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.prunegate.model.TinyLlamaFixture;
 import io.prunegate.model.runtime.Forward;
 import io.prunegate.model.runtime.ForwardOptions;
 import io.prunegate.model.runtime.LoadedModel;
@@ -12,7 +13,6 @@ import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.model.runtime.TokenBatch;
 import io.prunegate.model.runtime.Transformer;
 import io.prunegate.model.runtime.TransformerWeights;
-import io.prunegate.pruner.llmpruner.TinyLlamaFixture;
 import io.prunegate.pruner.progress.ProgressListener;
 import java.nio.file.Path;
 import java.util.List;
