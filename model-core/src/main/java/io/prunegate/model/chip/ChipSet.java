@@ -1,7 +1,9 @@
 package io.prunegate.model.chip;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.prunegate.model.ModelJson;
 import io.prunegate.model.runtime.Pooling;
 import io.prunegate.model.safetensors.SafetensorsException;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The chips of a variant, their pooling and labels, and the early-exit thresholds: an example
@@ -108,41 +111,85 @@ public record ChipSet(
           throw new SafetensorsException(file, "metadata '" + key + "' missing: not a chips file");
         }
       }
-      List<String> labels =
-          ModelJson.mapper().readValue(meta.get("labels"), new TypeReference<>() {});
-      List<Map<String, Object>> specs =
-          ModelJson.mapper().readValue(meta.get("chips"), new TypeReference<>() {});
+      List<String> labels = metadata(file, meta, "labels", new TypeReference<List<String>>() {});
+      List<ChipSpec> specs = metadata(file, meta, "chips", new TypeReference<List<ChipSpec>>() {});
+      if (labels == null || labels.isEmpty() || labels.contains(null)) {
+        throw new SafetensorsException(
+            file, "metadata 'labels': must be a non-empty list of names");
+      }
+      if (specs == null || specs.isEmpty()) {
+        throw new SafetensorsException(file, "metadata 'chips': must be a non-empty list");
+      }
       List<Chip> chips = new ArrayList<>();
       Map<Integer, Double> thresholds = new LinkedHashMap<>();
-      for (Map<String, Object> s : specs) {
-        int depth = ((Number) s.get("depth")).intValue();
+      for (int i = 0; i < specs.size(); i++) {
+        ChipSpec s = specs.get(i);
+        String at = "metadata 'chips'[" + i + "]";
+        if (s == null || s.depth() == null || s.depth() < 1) {
+          throw new SafetensorsException(file, at + ": depth must be a positive integer");
+        }
+        int depth = s.depth();
         String p = "chip." + depth + ".";
         chips.add(
-            switch (String.valueOf(s.get("kind"))) {
+            switch (s.kind() == null ? "" : s.kind()) {
               case "linear" ->
                   new LinearChip(
                       depth,
-                      f.load(manager, p + "linear.weight"),
-                      f.load(manager, p + "linear.bias"));
+                      weight(f, manager, p + "linear.weight"),
+                      weight(f, manager, p + "linear.bias"));
               case "mlp" ->
                   new MlpChip(
                       depth,
-                      f.load(manager, p + "fc1.weight"),
-                      f.load(manager, p + "fc1.bias"),
-                      f.load(manager, p + "fc2.weight"),
-                      f.load(manager, p + "fc2.bias"));
-              default -> throw new SafetensorsException(file, "unknown chip kind " + s.get("kind"));
+                      weight(f, manager, p + "fc1.weight"),
+                      weight(f, manager, p + "fc1.bias"),
+                      weight(f, manager, p + "fc2.weight"),
+                      weight(f, manager, p + "fc2.bias"));
+              default ->
+                  throw new SafetensorsException(
+                      file, at + ": kind must be linear or mlp, was " + s.kind());
             });
-        if (s.get("threshold") instanceof Number t) {
-          thresholds.put(depth, t.doubleValue());
+        if (s.threshold() != null) {
+          thresholds.put(depth, s.threshold());
         }
       }
       return new ChipSet(chips, Pooling.parse(meta.get("pooling")), labels, thresholds);
-    } catch (IOException e) {
-      throw new SafetensorsException(file, "invalid chips metadata: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new SafetensorsException(file, e.getMessage(), e);
     }
+  }
+
+  /** One entry of the {@code chips} metadata. */
+  private record ChipSpec(Integer depth, String kind, Double threshold) {}
+
+  /** A metadata value parsed as {@code type}; a mismatch names the file, key and JSON path. */
+  private static <T> T metadata(
+      Path file, Map<String, String> meta, String key, TypeReference<T> type) {
+    try {
+      return ModelJson.mapper().readValue(meta.get(key), type);
+    } catch (JsonMappingException e) {
+      String where =
+          e.getPath().stream()
+              .map(
+                  r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining());
+      String why = e.getOriginalMessage();
+      int source = why.indexOf(" (start marker");
+      throw new SafetensorsException(
+          file,
+          "metadata '" + key + "'" + where + ": " + (source < 0 ? why : why.substring(0, source)));
+    } catch (IOException e) {
+      throw new SafetensorsException(file, "metadata '" + key + "': not valid JSON");
+    }
+  }
+
+  /** A chip weight: a float tensor, loaded as F32. */
+  private static NDArray weight(SafetensorsFile f, NDManager manager, String name) {
+    if (!f.info(name).dtype().isFloat()) {
+      throw new SafetensorsException(
+          f.path(),
+          "tensor '" + name + "' has dtype " + f.info(name).dtype() + ", expected a float weight");
+    }
+    return f.load(manager, name);
   }
 
   /** Total chip parameters. */

@@ -116,9 +116,18 @@ public final class TensorSource implements AutoCloseable {
     return file(name).load(manager, name);
   }
 
-  /** Loads a tensor and checks its shape; a mismatch names the file, tensor and both shapes. */
+  /**
+   * Loads a weight: a float tensor (F32/F16/BF16/F64, widened to F32) of {@code expectedShape}; a
+   * mismatch names the file, the tensor and both shapes or the dtype, so a corrupt file fails here
+   * and not in the first forward pass.
+   */
   public NDArray load(NDManager manager, String name, long... expectedShape) {
     TensorInfo t = info(name);
+    if (!t.dtype().isFloat()) {
+      throw new SafetensorsException(
+          file(name).path(),
+          "tensor '" + name + "' has dtype " + t.dtype() + ", expected a float weight");
+    }
     if (!java.util.Arrays.equals(t.shape(), expectedShape)) {
       throw new SafetensorsException(
           file(name).path(),

@@ -129,6 +129,26 @@ class SafetensorsTest {
     }
   }
 
+  @Test
+  void aWeightMustHaveAFloatType() throws Exception {
+    ByteBuffer ints = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 4; i++) {
+      ints.putInt(i);
+    }
+    Path file = dir.resolve("int.safetensors");
+    new SafetensorsWriter()
+        .putRaw("norm.weight", DType.I32, new long[] {4}, ints.flip())
+        .write(file);
+    try (TensorSource src = TensorSource.open(writeModelDir(file));
+        NDManager m = TorchRuntime.start(new RuntimeOptions("cpu", 1, 1)).newBaseManager()) {
+      var e = assertThrows(SafetensorsException.class, () -> src.load(m, "norm.weight", 4));
+      assertTrue(
+          e.getMessage().contains("model.safetensors")
+              && e.getMessage().contains("'norm.weight' has dtype I32, expected a float weight"),
+          e.getMessage());
+    }
+  }
+
   private Path writeModelDir(Path file) throws Exception {
     Path d = dir.resolve("modeldir");
     Files.createDirectories(d);
