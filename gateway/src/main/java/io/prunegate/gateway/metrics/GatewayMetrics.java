@@ -12,7 +12,9 @@ import io.prunegate.events.ClassificationResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The gateway's meters, in Prometheus naming (Micrometer's {@code a.b.c} becomes {@code a_b_c},
@@ -35,8 +37,15 @@ public final class GatewayMetrics {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** The {@code model} label of requests for a model this gateway does not serve. */
+  public static final String UNSERVED_MODEL = "_unserved";
+
   private final MultiGauge consumerLag;
   private final MultiGauge variantsLoaded;
+  // Models with a loaded version: the only values a request's model label takes, since request
+  // names are untrusted input and each new label value would add a histogram's worth of series.
+  private volatile Set<String> servedModels = Set.of();
 
   public GatewayMetrics() {
     consumerLag =
@@ -58,12 +67,15 @@ public final class GatewayMetrics {
     return registry.scrape();
   }
 
-  /** One answered request (any outcome). */
+  /**
+   * One answered request (any outcome). A request for a model that is not served is counted under
+   * {@code model="}{@value #UNSERVED_MODEL}{@code "}, so untrusted names cannot create series.
+   */
   public void answered(ClassificationResult r, String transport, long durationNanos) {
     Tags tags =
         Tags.of(
             "model",
-            String.valueOf(r.model()),
+            servedModels.contains(r.model()) ? r.model() : UNSERVED_MODEL,
             "version",
             r.version() == null ? "none" : r.version().toString(),
             "variant",
@@ -196,6 +208,8 @@ public final class GatewayMetrics {
 
   /** Replaces the loaded-variant rows: one per (model, version, alias). */
   public void variantsLoaded(List<String[]> modelVersionAlias) {
+    servedModels =
+        modelVersionAlias.stream().map(r -> r[0]).collect(Collectors.toUnmodifiableSet());
     variantsLoaded.register(
         modelVersionAlias.stream()
             .map(r -> MultiGauge.Row.of(Tags.of("model", r[0], "version", r[1], "alias", r[2]), 1))
