@@ -78,6 +78,13 @@ class HotSwapTest {
           gateway.swaps().history().get(gateway.swaps().history().size() - 1).error();
       assertTrue(warmupError.contains("mat1 and mat2 shapes cannot be multiplied"), warmupError);
       assertEquals(2, gateway.championVersion(model));
+      // A version whose outputs are NaN is refused by the warm-up too: it would answer garbage.
+      int nan = world.registerNan(model);
+      world.client().setAlias(model, "champion", nan);
+      await(() -> gateway.swaps().failures() == 3, "the NaN version's warm-up fails");
+      String nanError = gateway.swaps().history().get(gateway.swaps().history().size() - 1).error();
+      assertTrue(nanError.contains("non-finite probability"), nanError);
+      assertEquals(2, gateway.championVersion(model), "the old version keeps serving");
       PhaseReport stillServing = run.run(plan("still", model), Duration.ofMinutes(1));
       assertEquals(Map.of(model + ":2/champion", 50), stillServing.byVersion());
       String metrics = gateway.metrics().scrape();

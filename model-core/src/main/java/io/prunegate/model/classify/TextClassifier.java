@@ -85,7 +85,8 @@ public final class TextClassifier implements AutoCloseable {
 
   /**
    * Classifies a batch. With {@code earlyExit} false every example runs to the deepest chip (the
-   * reference a variant's early-exit accuracy is compared to).
+   * reference a variant's early-exit accuracy is compared to). A NaN or infinite probability throws
+   * {@link NonFiniteOutputException}: such an answer is never returned.
    */
   public List<Prediction> classify(TokenBatch batch, boolean earlyExit) {
     Transformer t = model.transformer();
@@ -108,6 +109,11 @@ public final class TextClassifier implements AutoCloseable {
         NDArray pooled = chips.pooling().apply(m, s.hidden(), s.context());
         float[] probs = chip.get().logits(pooled).softmax(-1).toFloatArray();
         int c = chips.labels().size();
+        for (int i = 0; i < probs.length; i++) {
+          if (!Float.isFinite(probs[i])) {
+            throw new NonFiniteOutputException(depth, active[i / c]);
+          }
+        }
         double threshold = chips.threshold(depth).orElse(Double.NEGATIVE_INFINITY);
         List<Integer> keep = new ArrayList<>();
         for (int r = 0; r < active.length; r++) {
