@@ -22,6 +22,7 @@ public final class DriftMonitor {
   private final GatewayConfig.Drift settings;
   private final int minBatchForLatency;
   private final PredictionJournal journal;
+  private final Counter unmatched;
   private final Map<String, SlidingAccuracy> accuracy = new ConcurrentHashMap<>();
   private final Map<String, LatencyDrift> latency = new ConcurrentHashMap<>();
 
@@ -30,6 +31,10 @@ public final class DriftMonitor {
     this.settings = settings;
     this.minBatchForLatency = Math.max(1, maxBatchSize / 2);
     this.journal = new PredictionJournal(settings.journalSize());
+    this.unmatched =
+        Counter.builder("prunegate.gateway.feedback.unmatched")
+            .description("labels for ids not in the journal")
+            .register(metrics.registry());
   }
 
   public PredictionJournal journal() {
@@ -40,10 +45,7 @@ public final class DriftMonitor {
   public boolean feedback(Feedback f) {
     PredictionJournal.Entry e = journal.take(f.id());
     if (e == null || (f.model() != null && !f.model().equals(e.model()))) {
-      Counter.builder("prunegate.gateway.feedback.unmatched")
-          .description("labels for ids not in the journal")
-          .register(metrics.registry())
-          .increment();
+      unmatched.increment();
       return false;
     }
     boolean hit = e.label().equals(f.label());
@@ -84,8 +86,9 @@ public final class DriftMonitor {
 
   /** Registers the manifest's measured per-example latency at batch 32, for reference. */
   public void manifestLatency(String model, int version, double msPerExample) {
-    Gauge.builder("prunegate.gateway.latency.per.example.ms", () -> msPerExample)
-        .description("per-example batch latency, milliseconds")
+    Gauge.builder("prunegate.gateway.latency.per.example", () -> msPerExample / 1000)
+        .description("per-example batch latency")
+        .baseUnit("seconds")
         .tags("model", model, "version", String.valueOf(version), "window", "manifest")
         .register(metrics.registry());
   }
@@ -101,12 +104,14 @@ public final class DriftMonitor {
               .description("current / baseline per-example batch latency")
               .tags("model", model, "version", v)
               .register(metrics.registry());
-          Gauge.builder("prunegate.gateway.latency.per.example.ms", d, LatencyDrift::baselineMs)
-              .description("per-example batch latency, milliseconds")
+          Gauge.builder("prunegate.gateway.latency.per.example", d, x -> x.baselineMs() / 1000)
+              .description("per-example batch latency")
+              .baseUnit("seconds")
               .tags("model", model, "version", v, "window", "baseline")
               .register(metrics.registry());
-          Gauge.builder("prunegate.gateway.latency.per.example.ms", d, LatencyDrift::currentMs)
-              .description("per-example batch latency, milliseconds")
+          Gauge.builder("prunegate.gateway.latency.per.example", d, x -> x.currentMs() / 1000)
+              .description("per-example batch latency")
+              .baseUnit("seconds")
               .tags("model", model, "version", v, "window", "current")
               .register(metrics.registry());
           return d;

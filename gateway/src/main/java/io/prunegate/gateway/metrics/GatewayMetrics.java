@@ -2,6 +2,7 @@ package io.prunegate.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prunegate.events.ClassificationResult;
+import io.prunegate.events.ModelRef;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -169,20 +171,34 @@ public final class GatewayMetrics {
 
   /** A request moved from a failing variant to the champion. */
   public void fallback(String model, String fromVariant) {
-    Counter.builder(P + "fallbacks")
+    fallbackCounter(model, fromVariant).increment();
+  }
+
+  private Counter fallbackCounter(String model, String fromVariant) {
+    return Counter.builder(P + "fallbacks")
         .description("requests moved to the champion after their variant failed")
         .tags("model", model, "from", fromVariant)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /** A shadow copy dropped because the shadow's queue was full. */
   public void shadowDropped(String model) {
-    Counter.builder(P + "shadow.dropped")
+    shadowDroppedCounter(model).increment();
+  }
+
+  private Counter shadowDroppedCounter(String model) {
+    return Counter.builder(P + "shadow.dropped")
         .description("shadow copies dropped (shadow queue full)")
         .tags("model", model)
-        .register(registry)
-        .increment();
+        .register(registry);
+  }
+
+  /** Registers a cumulative count read from {@code value} (exposed as {@code <name>_total}). */
+  public void count(String name, String description, Supplier<Number> value, String... tags) {
+    FunctionCounter.builder(P + name, value, v -> v.get().doubleValue())
+        .description(description)
+        .tags(tags)
+        .register(registry);
   }
 
   /** Registers a gauge read from {@code value}. */
@@ -210,6 +226,12 @@ public final class GatewayMetrics {
   public void variantsLoaded(List<String[]> modelVersionAlias) {
     servedModels =
         modelVersionAlias.stream().map(r -> r[0]).collect(Collectors.toUnmodifiableSet());
+    // the documented per-model counters exist (at 0) from the first load, not from their first
+    // event
+    for (String model : servedModels) {
+      fallbackCounter(model, ModelRef.CHALLENGER);
+      shadowDroppedCounter(model);
+    }
     variantsLoaded.register(
         modelVersionAlias.stream()
             .map(r -> MultiGauge.Row.of(Tags.of("model", r[0], "version", r[1], "alias", r[2]), 1))

@@ -82,7 +82,7 @@ public final class SwapCoordinator implements AutoCloseable {
     this.models = Set.copyOf(models);
     this.aliases = List.copyOf(aliases);
     models.forEach(router::declare);
-    metrics.gauge(
+    metrics.count(
         "model.load.failures", "failed version loads since start", failures::get, "scope", "all");
   }
 
