@@ -1,15 +1,10 @@
 package io.prunegate.events;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.prunegate.testing.GoldenFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class EventsWireFormatGoldenTest {
 
-  private static final Path GOLDEN = Path.of("src/test/resources/golden/events");
+  private static final GoldenFiles GOLDEN = GoldenFiles.in("events");
 
   private final EventCodec codec = EventCodec.get();
 
@@ -260,7 +255,7 @@ class EventsWireFormatGoldenTest {
         utf8(
             "{\"event_id\":\"x\",\"schema_version\":1,\"type\":\"t\",\"occurred_at_ms\":1,"
                 + "\"sequence\":1,\"model\":\"m\",\"details\":[]}"));
-    assertGolden("errors.txt", utf8(String.join("\n", lines) + "\n"));
+    GOLDEN.assertMatches("errors.txt", utf8(String.join("\n", lines) + "\n"));
   }
 
   private static void error(
@@ -284,37 +279,8 @@ class EventsWireFormatGoldenTest {
 
   private static <T> void roundTrip(
       String name, T value, Function<T, byte[]> encode, Function<byte[], T> decode) {
-    assertGolden(name, encode.apply(value));
-    assertEquals(value, decode.apply(read(name)), name);
-  }
-
-  /** Compares {@code actual} with the golden file byte for byte, or rewrites it on update. */
-  static void assertGolden(String name, byte[] actual) {
-    Path file = GOLDEN.resolve(name);
-    try {
-      if (Boolean.getBoolean("golden.update")) {
-        Files.createDirectories(file.getParent());
-        Files.write(file, actual);
-        return;
-      }
-      assertTrue(Files.isRegularFile(file), file + " is missing: run with -Dgolden.update=true");
-      byte[] expected = Files.readAllBytes(file);
-      assertEquals(
-          new String(expected, StandardCharsets.UTF_8),
-          new String(actual, StandardCharsets.UTF_8),
-          name);
-      assertArrayEquals(expected, actual, name);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static byte[] read(String name) {
-    try {
-      return Files.readAllBytes(GOLDEN.resolve(name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    GOLDEN.assertMatches(name, encode.apply(value));
+    assertEquals(value, decode.apply(GOLDEN.read(name)), name);
   }
 
   private static byte[] utf8(String s) {

@@ -1,21 +1,17 @@
 package io.prunegate.registry;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.prunegate.registry.RegistryJson.ArtifactClaim;
 import io.prunegate.registry.RegistryJson.VersionRequest;
 import io.prunegate.registry.client.RegistryClient;
+import io.prunegate.testing.GoldenFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryWireFormatGoldenTest {
 
-  private static final Path GOLDEN = Path.of("src/test/resources/golden/registry");
+  private static final GoldenFiles GOLDEN = GoldenFiles.in("registry");
 
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant T1 = Instant.parse("2026-01-01T00:00:01.125Z");
@@ -227,12 +223,12 @@ class RegistryWireFormatGoldenTest {
 
   @Test
   void problems() {
-    assertGolden(
+    GOLDEN.assertMatches(
         "problem-field.json",
         RegistryJson.write(
             RegistryJson.error(
                 "field 'artifacts[0].sha256': not a sha256", "artifacts[0].sha256")));
-    assertGolden(
+    GOLDEN.assertMatches(
         "problem-no-field.json", RegistryJson.write(RegistryJson.error("no such model 'x'", null)));
   }
 
@@ -254,7 +250,7 @@ class RegistryWireFormatGoldenTest {
 
   @Test
   void versionRequests() {
-    assertGolden(
+    GOLDEN.assertMatches(
         "version-request-full.json",
         RegistryJson.write(RegistryJson.versionRequest(VERSION_SPEC_FULL, ARTIFACTS)));
     assertEquals(
@@ -265,7 +261,7 @@ class RegistryWireFormatGoldenTest {
                 new ArtifactClaim("model.bin", SHA_B, 0L))),
         RegistryJson.readVersionRequest(parse("version-request-full.json")));
     List<Artifact> one = List.of(new Artifact("model.bin", SHA_A, 1));
-    assertGolden(
+    GOLDEN.assertMatches(
         "version-request-minimal.json",
         RegistryJson.write(RegistryJson.versionRequest(VERSION_SPEC_MINIMAL, one)));
     assertEquals(
@@ -336,7 +332,7 @@ class RegistryWireFormatGoldenTest {
     List<byte[]> bodies = List.copyOf(received.values());
     assertEquals(names.size(), bodies.size(), received.keySet().toString());
     for (int i = 0; i < names.size(); i++) {
-      assertGolden(names.get(i), bodies.get(i));
+      GOLDEN.assertMatches(names.get(i), bodies.get(i));
     }
   }
 
@@ -406,7 +402,7 @@ class RegistryWireFormatGoldenTest {
         "job-bad-idempotency-key",
         job,
         "{\"model\":\"m\",\"version\":1,\"method\":\"chip\",\"idempotency_key\":\"a b\"}");
-    assertGolden("errors.txt", utf8(String.join("\n", lines) + "\n"));
+    GOLDEN.assertMatches("errors.txt", utf8(String.join("\n", lines) + "\n"));
   }
 
   private static void error(
@@ -427,37 +423,12 @@ class RegistryWireFormatGoldenTest {
 
   private static <T> void roundTrip(
       String name, T value, Function<T, JsonNode> encode, Function<JsonNode, T> decode) {
-    assertGolden(name, RegistryJson.write(encode.apply(value)));
+    GOLDEN.assertMatches(name, RegistryJson.write(encode.apply(value)));
     assertEquals(value, decode.apply(parse(name)), name);
   }
 
   private static JsonNode parse(String name) {
-    try {
-      return RegistryJson.parse(Files.readAllBytes(GOLDEN.resolve(name)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Compares {@code actual} with the golden file byte for byte, or rewrites it on update. */
-  static void assertGolden(String name, byte[] actual) {
-    Path file = GOLDEN.resolve(name);
-    try {
-      if (Boolean.getBoolean("golden.update")) {
-        Files.createDirectories(file.getParent());
-        Files.write(file, actual);
-        return;
-      }
-      assertTrue(Files.isRegularFile(file), file + " is missing: run with -Dgolden.update=true");
-      byte[] expected = Files.readAllBytes(file);
-      assertEquals(
-          new String(expected, StandardCharsets.UTF_8),
-          new String(actual, StandardCharsets.UTF_8),
-          name);
-      assertArrayEquals(expected, actual, name);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RegistryJson.parse(GOLDEN.read(name));
   }
 
   private static byte[] utf8(String s) {

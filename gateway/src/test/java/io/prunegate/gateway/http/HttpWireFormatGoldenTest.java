@@ -1,6 +1,5 @@
 package io.prunegate.gateway.http;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,15 +8,12 @@ import io.prunegate.gateway.config.GatewayConfig;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.WithKafkaBroker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.prunegate.testing.GoldenFiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @WithKafkaBroker(shared = true)
 class HttpWireFormatGoldenTest {
 
-  private static final Path GOLDEN = Path.of("src/test/resources/golden/http");
+  private static final GoldenFiles GOLDEN = GoldenFiles.in("http");
 
   private static Gateway gateway;
   private static String model;
@@ -134,22 +130,6 @@ class HttpWireFormatGoldenTest {
     assertEquals(
         "application/json", response.headers().firstValue("Content-Type").orElse(""), name);
     byte[] actual = normalize(response.body()).getBytes(StandardCharsets.UTF_8);
-    Path file = GOLDEN.resolve(name);
-    try {
-      if (Boolean.getBoolean("golden.update")) {
-        Files.createDirectories(file.getParent());
-        Files.write(file, actual);
-        return;
-      }
-      assertTrue(Files.isRegularFile(file), file + " is missing: run with -Dgolden.update=true");
-      byte[] expected = Files.readAllBytes(file);
-      assertEquals(
-          new String(expected, StandardCharsets.UTF_8),
-          new String(actual, StandardCharsets.UTF_8),
-          name);
-      assertArrayEquals(expected, actual, name);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    GOLDEN.assertMatches(name, actual);
   }
 }

@@ -1,8 +1,6 @@
 package io.prunegate.model.bundle;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -11,11 +9,11 @@ import io.prunegate.model.chip.LinearChip;
 import io.prunegate.model.chip.MlpChip;
 import io.prunegate.model.config.LayerStructure;
 import io.prunegate.model.runtime.Pooling;
+import io.prunegate.testing.GoldenFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BundleWireFormatGoldenTest {
 
-  private static final Path GOLDEN = Path.of("src/test/resources/golden/bundle");
+  private static final GoldenFiles GOLDEN = GoldenFiles.in("bundle");
 
   @TempDir Path dir;
 
@@ -131,10 +129,10 @@ class BundleWireFormatGoldenTest {
       set.write(dir);
       byte[] file = Files.readAllBytes(dir.resolve(ChipSet.FILE_NAME));
       int n = (int) ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      assertGolden("chips-header.json", Arrays.copyOfRange(file, 8, 8 + n));
+      GOLDEN.assertMatches("chips-header.json", Arrays.copyOfRange(file, 8, 8 + n));
 
       // the golden header with today's tensor bytes reads back as the same chip set
-      byte[] header = Files.readAllBytes(GOLDEN.resolve("chips-header.json"));
+      byte[] header = GOLDEN.read("chips-header.json");
       Path other = Files.createDirectories(dir.resolve("golden"));
       ByteBuffer copy = ByteBuffer.allocate(8 + header.length + file.length - 8 - n);
       copy.order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header);
@@ -153,32 +151,11 @@ class BundleWireFormatGoldenTest {
   private void roundTrip(String name, BundleManifest manifest) {
     BundleManifest written = VariantBundle.writeManifest(dir, manifest);
     try {
-      assertGolden(name, Files.readAllBytes(dir.resolve(VariantBundle.MANIFEST)));
-      Files.write(dir.resolve(VariantBundle.MANIFEST), Files.readAllBytes(GOLDEN.resolve(name)));
+      GOLDEN.assertMatches(name, Files.readAllBytes(dir.resolve(VariantBundle.MANIFEST)));
+      Files.write(dir.resolve(VariantBundle.MANIFEST), GOLDEN.read(name));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     assertEquals(written, VariantBundle.readManifest(dir), name);
-  }
-
-  /** Compares {@code actual} with the golden file byte for byte, or rewrites it on update. */
-  static void assertGolden(String name, byte[] actual) {
-    Path file = GOLDEN.resolve(name);
-    try {
-      if (Boolean.getBoolean("golden.update")) {
-        Files.createDirectories(file.getParent());
-        Files.write(file, actual);
-        return;
-      }
-      assertTrue(Files.isRegularFile(file), file + " is missing: run with -Dgolden.update=true");
-      byte[] expected = Files.readAllBytes(file);
-      assertEquals(
-          new String(expected, StandardCharsets.UTF_8),
-          new String(actual, StandardCharsets.UTF_8),
-          name);
-      assertArrayEquals(expected, actual, name);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

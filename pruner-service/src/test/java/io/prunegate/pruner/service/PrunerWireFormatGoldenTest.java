@@ -1,15 +1,13 @@
 package io.prunegate.pruner.service;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.model.bundle.BundleManifest;
 import io.prunegate.model.bundle.VariantBundle;
 import io.prunegate.registry.Artifact;
 import io.prunegate.registry.RegistryJson;
+import io.prunegate.testing.GoldenFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PrunerWireFormatGoldenTest {
 
-  private static final Path GOLDEN = Path.of("src/test/resources/golden/pruner");
+  private static final GoldenFiles GOLDEN = GoldenFiles.in("pruner");
 
   @TempDir Path dir;
 
@@ -97,7 +95,7 @@ class PrunerWireFormatGoldenTest {
         List.of(
             Map.entry("policy-full.json", fullPolicy()),
             Map.entry("policy-minimal.json", minimalPolicy()))) {
-      assertGolden(c.getKey(), RegistryJson.write(c.getValue().toJson()));
+      GOLDEN.assertMatches(c.getKey(), RegistryJson.write(c.getValue().toJson()));
       assertEquals(c.getValue(), CompressionPolicy.parse(readString(c.getKey())), c.getKey());
       assertEquals(c.getValue(), CompressionPolicy.fromMap(c.getValue().toMap()), c.getKey());
     }
@@ -109,19 +107,20 @@ class PrunerWireFormatGoldenTest {
     var minimal = metrics(0.5, 1.0, OptionalDouble.empty());
     for (var c :
         List.of(Map.entry("metrics-full.json", full), Map.entry("metrics-minimal.json", minimal))) {
-      assertGolden(c.getKey(), RegistryJson.write(RegistryJson.toTree(c.getValue().toMap())));
+      GOLDEN.assertMatches(
+          c.getKey(), RegistryJson.write(RegistryJson.toTree(c.getValue().toMap())));
       assertEquals(
           c.getValue(),
-          VariantMetrics.fromMap(RegistryJson.toMap(RegistryJson.parse(read(c.getKey())))),
+          VariantMetrics.fromMap(RegistryJson.toMap(RegistryJson.parse(GOLDEN.read(c.getKey())))),
           c.getKey());
     }
   }
 
   @Test
   void paretoTable() throws IOException {
-    assertGolden("pareto.json", RegistryJson.write(table().toJson()));
+    GOLDEN.assertMatches("pareto.json", RegistryJson.write(table().toJson()));
     table().write(dir);
-    assertGolden("pareto.json", Files.readAllBytes(dir.resolve(ParetoTable.JSON)));
+    GOLDEN.assertMatches("pareto.json", Files.readAllBytes(dir.resolve(ParetoTable.JSON)));
   }
 
   @Test
@@ -137,10 +136,11 @@ class PrunerWireFormatGoldenTest {
                 "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
                 4096));
     Map<String, Object> result = JobRunner.result(table(), fullPolicy(), report);
-    assertGolden("job-result.json", RegistryJson.write(RegistryJson.toTree(result)));
+    GOLDEN.assertMatches("job-result.json", RegistryJson.write(RegistryJson.toTree(result)));
     // the registry hands the result back as plain JSON values (sizes come back as ints): the
     // decoded map must write the same bytes again
-    Map<String, Object> back = RegistryJson.toMap(RegistryJson.parse(read("job-result.json")));
+    Map<String, Object> back =
+        RegistryJson.toMap(RegistryJson.parse(GOLDEN.read("job-result.json")));
     assertEquals(
         readString("job-result.json"), RegistryJson.writeString(RegistryJson.toTree(back)));
     assertEquals(result.keySet(), back.keySet());
@@ -156,8 +156,9 @@ class PrunerWireFormatGoldenTest {
                         "base", "base", 1, metrics(0.5, 1.0, OptionalDouble.empty()), true))),
             minimalPolicy(),
             List.of());
-    assertGolden("job-result-minimal.json", RegistryJson.write(RegistryJson.toTree(none)));
-    assertEquals(none, RegistryJson.toMap(RegistryJson.parse(read("job-result-minimal.json"))));
+    GOLDEN.assertMatches("job-result-minimal.json", RegistryJson.write(RegistryJson.toTree(none)));
+    assertEquals(
+        none, RegistryJson.toMap(RegistryJson.parse(GOLDEN.read("job-result-minimal.json"))));
   }
 
   @Test
@@ -167,8 +168,9 @@ class PrunerWireFormatGoldenTest {
             new Candidate("baseline", bundle("base"), true),
             new Candidate("chip", bundle("chip-d8"), false));
     CandidateCheckpoint.write(dir, "chip", candidates);
-    assertGolden("candidates.json", Files.readAllBytes(dir.resolve(CandidateCheckpoint.FILE)));
-    Files.write(dir.resolve(CandidateCheckpoint.FILE), read("candidates.json"));
+    GOLDEN.assertMatches(
+        "candidates.json", Files.readAllBytes(dir.resolve(CandidateCheckpoint.FILE)));
+    Files.write(dir.resolve(CandidateCheckpoint.FILE), GOLDEN.read("candidates.json"));
     assertEquals(Optional.of(candidates), CandidateCheckpoint.read(dir, "chip"));
   }
 
@@ -194,36 +196,7 @@ class PrunerWireFormatGoldenTest {
 
   // ---------------------------------------------------------------- golden files
 
-  /** Compares {@code actual} with the golden file byte for byte, or rewrites it on update. */
-  static void assertGolden(String name, byte[] actual) {
-    Path file = GOLDEN.resolve(name);
-    try {
-      if (Boolean.getBoolean("golden.update")) {
-        Files.createDirectories(file.getParent());
-        Files.write(file, actual);
-        return;
-      }
-      assertTrue(Files.isRegularFile(file), file + " is missing: run with -Dgolden.update=true");
-      byte[] expected = Files.readAllBytes(file);
-      assertEquals(
-          new String(expected, StandardCharsets.UTF_8),
-          new String(actual, StandardCharsets.UTF_8),
-          name);
-      assertArrayEquals(expected, actual, name);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static byte[] read(String name) {
-    try {
-      return Files.readAllBytes(GOLDEN.resolve(name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private static String readString(String name) {
-    return new String(read(name), StandardCharsets.UTF_8);
+    return new String(GOLDEN.read(name), StandardCharsets.UTF_8);
   }
 }
