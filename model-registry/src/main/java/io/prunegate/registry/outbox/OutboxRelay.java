@@ -1,5 +1,6 @@
 package io.prunegate.registry.outbox;
 
+import io.github.resilience4j.core.IntervalFunction;
 import io.prunegate.events.EventHeaders;
 import io.prunegate.registry.store.Database;
 import io.prunegate.registry.store.OutboxTable;
@@ -122,8 +123,12 @@ public final class OutboxRelay implements AutoCloseable {
     return lastError;
   }
 
+  // Not a resilience4j Retry: the relay retries forever and must wake at once on close or on new
+  // events, so it stays a poll loop; its backoff is resilience4j's exponential interval function.
   private void loop() {
-    long backoffMs = settings.initialBackoff().toMillis();
+    IntervalFunction backoff =
+        IntervalFunction.ofExponentialBackoff(
+            settings.initialBackoff(), 2.0, settings.maxBackoff());
     int failures = 0;
     while (running) {
       try {
@@ -144,7 +149,6 @@ public final class OutboxRelay implements AutoCloseable {
         }
         failures = 0;
         lastError = null;
-        backoffMs = settings.initialBackoff().toMillis();
       } catch (InterruptedException e) {
         if (!running) {
           break;
@@ -157,8 +161,7 @@ public final class OutboxRelay implements AutoCloseable {
         } else {
           LOG.debug("outbox relay still failing failures={} error={}", failures, e.getMessage());
         }
-        sleepQuietly(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
+        sleepQuietly(backoff.apply(failures));
       }
     }
     closeProducer(Duration.ofSeconds(2));

@@ -2,13 +2,16 @@ package io.prunegate.registry.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -46,6 +49,18 @@ public final class Database implements AutoCloseable {
   private final Dialect dialect;
   private final Clock clock;
   private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
+  // Transient conflicts (deadlock, serialization failure, lock timeout) run the work again after a
+  // short randomized backoff: 5 ms doubling up to 320 ms, jittered so that rivals do not collide.
+  private final Retry conflicts =
+      Retry.of(
+          "registry-transaction",
+          RetryConfig.custom()
+              .maxAttempts(MAX_ATTEMPTS)
+              .intervalFunction(
+                  IntervalFunction.ofExponentialRandomBackoff(
+                      Duration.ofMillis(5), 2.0, 0.9, Duration.ofMillis(320)))
+              .retryOnException(e -> e instanceof TransientConflict)
+              .build());
 
   private Database(HikariDataSource pool, Dialect dialect, Clock clock) {
     this.pool = pool;
@@ -114,35 +129,53 @@ public final class Database implements AutoCloseable {
    * ({@link SQLException}s wrapped in {@link StoreException}).
    */
   public <T> T inTransaction(TxWork<T> work) {
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = pool.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          Tx tx = new Tx(c, clock.millis());
-          T result = work.run(tx);
-          c.commit();
-          if (tx.wroteEvents()) {
-            commitListeners.forEach(Runnable::run);
-          }
-          return result;
-        } catch (SQLException e) {
-          rollback(c);
-          if (attempt < MAX_ATTEMPTS && isTransient(e)) {
-            LOG.debug(
-                "transient database conflict, retrying attempt={} state={}", attempt, state(e));
-            backoff(attempt);
-            continue;
-          }
-          throw new StoreException("database error: " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-          rollback(c);
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
+    try {
+      return conflicts.executeSupplier(() -> attempt(work));
+    } catch (TransientConflict e) {
+      SQLException cause = e.getCause();
+      throw new StoreException("database error: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** One run of {@code work} in its own transaction; a transient conflict is rolled back. */
+  private <T> T attempt(TxWork<T> work) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Tx tx = new Tx(c, clock.millis());
+        T result = work.run(tx);
+        c.commit();
+        if (tx.wroteEvents()) {
+          commitListeners.forEach(Runnable::run);
         }
+        return result;
       } catch (SQLException e) {
-        throw new StoreException("database unavailable: " + e.getMessage(), e);
+        rollback(c);
+        if (isTransient(e)) {
+          LOG.debug("transient database conflict state={}", state(e));
+          throw new TransientConflict(e);
+        }
+        throw new StoreException("database error: " + e.getMessage(), e);
+      } catch (RuntimeException | Error e) {
+        rollback(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
+    } catch (SQLException e) {
+      throw new StoreException("database unavailable: " + e.getMessage(), e);
+    }
+  }
+
+  /** A deadlock or serialization failure: the transaction may succeed when run again. */
+  private static final class TransientConflict extends RuntimeException {
+    TransientConflict(SQLException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized SQLException getCause() {
+      return (SQLException) super.getCause();
     }
   }
 
@@ -176,15 +209,6 @@ public final class Database implements AutoCloseable {
 
   private static String state(SQLException e) {
     return e.getSQLState() + "/" + e.getErrorCode();
-  }
-
-  private static void backoff(int attempt) {
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << Math.min(attempt, 6)));
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while retrying a transaction", ie);
-    }
   }
 
   private static void rollback(Connection c) {
