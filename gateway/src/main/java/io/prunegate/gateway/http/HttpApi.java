@@ -14,8 +14,6 @@ import io.prunegate.gateway.variant.LoadedVariant;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -208,32 +206,25 @@ public final class HttpApi {
   // ------------------------------------------------------------------ /v1/classify
 
   private void classify(RoutingContext ctx) {
-    JsonObject b = body(ctx);
-    Object text = b.getValue("text");
-    if (!(text instanceof String t) || t.isEmpty()) {
+    HttpBodies.ClassifyRequest b = HttpBodies.read(body(ctx), HttpBodies.ClassifyRequest.class);
+    String t = b.text();
+    if (t == null || t.isEmpty()) {
       throw HttpProblem.badRequest("text", "must be a non-empty string");
     }
-    Object model = b.getValue("model");
-    if (!(model instanceof String m)) {
+    if (b.model() == null) {
       throw HttpProblem.badRequest("model", "must be a string (name, name@alias or name:version)");
     }
     ModelRef ref;
     try {
-      ref = ModelRef.parse(m);
+      ref = ModelRef.parse(b.model());
     } catch (IllegalArgumentException e) {
       throw HttpProblem.badRequest("model", e.getMessage());
     }
-    String id = InferInput.optionalString(b, "id", "id");
-    String key = InferInput.optionalString(b, "key", "key");
-    Long deadline = null;
-    Object d = b.getValue("deadline_ms");
-    if (d != null) {
-      if (!(d instanceof Number n)
-          || n.doubleValue() != Math.rint(n.doubleValue())
-          || n.longValue() < 0) {
-        throw HttpProblem.badRequest("deadline_ms", "must be a non-negative integer");
-      }
-      deadline = n.longValue();
+    String id = InferInput.nonEmptyOrNull(b.id(), "id");
+    String key = InferInput.nonEmptyOrNull(b.key(), "key");
+    Long deadline = b.deadlineMs();
+    if (deadline != null && deadline < 0) {
+      throw HttpProblem.badRequest("deadline_ms", "must be a non-negative integer");
     }
     servedTable(ref);
     ClassificationRequest req =
@@ -300,19 +291,11 @@ public final class HttpApi {
     return Integer.parseInt(v);
   }
 
-  private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
-      throw HttpProblem.badRequest(null, "a JSON body is required");
+  private static byte[] body(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().buffer() == null) {
+      return null;
     }
-    try {
-      Object v = ctx.body().buffer().toJsonValue();
-      if (!(v instanceof JsonObject o)) {
-        throw HttpProblem.badRequest(null, "the body must be a JSON object");
-      }
-      return o;
-    } catch (DecodeException e) {
-      throw HttpProblem.badRequest(null, "malformed JSON: " + firstLine(e.getMessage()));
-    }
+    return ctx.body().buffer().getBytes();
   }
 
   private void guard(RoutingContext ctx, Runnable handler) {
@@ -340,13 +323,5 @@ public final class HttpApi {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(Buffer.buffer(HttpBodies.write(body)));
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

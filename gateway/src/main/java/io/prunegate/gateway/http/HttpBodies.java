@@ -1,25 +1,146 @@
 package io.prunegate.gateway.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The bodies the gateway's HTTP API answers with (Open Inference Protocol v2 and the error body),
- * as records, and the one mapper of this wire family that writes them: snake_case names in
- * declaration order, nulls written (an error without a field says {@code "field":null}). {@code
- * /v1/classify} answers with the events codec's result record instead, the same bytes as on Kafka.
- * Pinned by {@code HttpWireFormatGoldenTest}.
+ * The bodies of the gateway's HTTP API (Open Inference Protocol v2, {@code /v1/classify} and the
+ * error body) as records, and the one mapper of this wire family that reads and writes them:
+ * snake_case names in declaration order, nulls written (an error without a field says {@code
+ * "field":null}); reading is strict (duplicate keys, content after the body, a number where a
+ * string belongs or the reverse, nesting deeper than {@value #MAX_DEPTH}) and unknown fields are
+ * ignored, as the protocol allows extensions. A refused body is an {@link HttpProblem} naming the
+ * field from the binding's path. {@code /v1/classify} answers with the events codec's result
+ * record, the same bytes as on Kafka. Pinned by {@code HttpWireFormatGoldenTest}.
  */
 final class HttpBodies {
 
+  static final int MAX_DEPTH = 32;
+
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                  .build())
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .withCoercionConfig(
+              LogicalType.Textual,
+              c ->
+                  c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+          .build();
 
   private HttpBodies() {}
+
+  /**
+   * Binds a request body to {@code type}; an empty, malformed or mistyped body is a 400 naming the
+   * offending field ({@code inputs[0].shape[1]}) or none when the whole body is wrong.
+   */
+  static <T> T read(byte[] body, Class<T> type) {
+    if (body == null || body.length == 0) {
+      throw HttpProblem.badRequest(null, "a JSON body is required");
+    }
+    try (JsonParser p = MAPPER.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw HttpProblem.badRequest(null, "the body must be a JSON object");
+      }
+      T value = MAPPER.readValue(p, type);
+      // Checked here rather than by FAIL_ON_TRAILING_TOKENS, whose error has no kind of its own.
+      if (p.nextToken() != null) {
+        throw HttpProblem.badRequest(null, "malformed JSON: content after the body's object");
+      }
+      return value;
+    } catch (JsonMappingException e) {
+      String field = field(e.getPath());
+      throw HttpProblem.badRequest(
+          field, field == null ? firstLine(e.getOriginalMessage()) : expected(e));
+    } catch (JsonProcessingException e) {
+      throw HttpProblem.badRequest(null, "malformed JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read an in-memory body", e);
+    }
+  }
+
+  /** {@code inputs[0].shape[1]} from the binding's path, or null for the body itself. */
+  private static String field(List<JsonMappingException.Reference> path) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : path) {
+      if (r.getFieldName() != null) {
+        b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return b.length() == 0 ? null : b.toString();
+  }
+
+  /** What the field should have been, from the type the binding expected there. */
+  private static String expected(JsonMappingException e) {
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+        && m.getTargetType() != null) {
+      Class<?> t = m.getTargetType();
+      if (t == String.class) {
+        return "must be a string";
+      }
+      if (t == Long.class || t == long.class || t == Integer.class || t == int.class) {
+        return "must be an integer";
+      }
+      if (Collection.class.isAssignableFrom(t)) {
+        return "must be an array";
+      }
+      if (t.isRecord()) {
+        return "must be an object";
+      }
+    }
+    return firstLine(e.getOriginalMessage());
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** {@code POST /v1/classify}: one text for a model reference. */
+  record ClassifyRequest(String text, String model, String id, String key, Long deadlineMs) {}
+
+  /** {@code POST /v2/models/{name}[/versions/{v}]/infer}. */
+  record InferRequest(String id, InferRequestParameters parameters, List<InputTensor> inputs) {}
+
+  /** The request parameters PruneGate reads: the routing key and the deadline. */
+  record InferRequestParameters(String key, Long deadlineMs) {}
+
+  /**
+   * An input tensor; {@code data} stays a tree because its shape (flat or nested) and element type
+   * follow {@code datatype} and {@code shape}, checked by {@link InferInput}.
+   */
+  record InputTensor(String name, String datatype, List<Long> shape, JsonNode data) {}
 
   /** The body as UTF-8 JSON. */
   static byte[] write(Object body) {

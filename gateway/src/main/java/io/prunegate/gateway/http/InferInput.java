@@ -1,7 +1,6 @@
 package io.prunegate.gateway.http;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,35 +8,34 @@ import java.util.List;
  * The texts of an Open Inference Protocol v2 infer request: one {@code BYTES} input tensor (named
  * {@code text}, or the only input) whose {@code data} holds strings, flat or nested as its {@code
  * shape} says, plus the optional request {@code id} and the {@code key} and {@code deadline_ms}
- * request parameters. Every violation names its field.
+ * request parameters. Types are checked by the binding ({@link HttpBodies#read}); the rules of the
+ * protocol here, and every violation names its field.
  */
 record InferInput(String id, List<String> texts, String key, Long deadlineMs) {
 
-  static InferInput parse(JsonObject body, int maxTexts) {
-    String id = optionalString(body, "id", "id");
-    JsonObject params = optionalObject(body, "parameters");
-    String key = params == null ? null : optionalString(params, "key", "parameters.key");
-    Long deadline = null;
-    if (params != null && params.getValue("deadline_ms") != null) {
-      Object d = params.getValue("deadline_ms");
-      if (!(d instanceof Number n)
-          || n.doubleValue() != Math.rint(n.doubleValue())
-          || n.longValue() < 0) {
-        throw HttpProblem.badRequest(
-            "parameters.deadline_ms", "must be a non-negative integer (epoch milliseconds)");
-      }
-      deadline = n.longValue();
+  static InferInput parse(byte[] body, int maxTexts) {
+    return of(HttpBodies.read(body, HttpBodies.InferRequest.class), maxTexts);
+  }
+
+  static InferInput of(HttpBodies.InferRequest body, int maxTexts) {
+    String id = nonEmptyOrNull(body.id(), "id");
+    HttpBodies.InferRequestParameters params = body.parameters();
+    String key = params == null ? null : nonEmptyOrNull(params.key(), "parameters.key");
+    Long deadline = params == null ? null : params.deadlineMs();
+    if (deadline != null && deadline < 0) {
+      throw HttpProblem.badRequest(
+          "parameters.deadline_ms", "must be a non-negative integer (epoch milliseconds)");
     }
-    Object in = body.getValue("inputs");
-    if (!(in instanceof JsonArray inputs) || inputs.isEmpty()) {
+    List<HttpBodies.InputTensor> inputs = body.inputs();
+    if (inputs == null || inputs.isEmpty()) {
       throw HttpProblem.badRequest("inputs", "must be a non-empty array of tensors");
     }
     int index = -1;
     for (int i = 0; i < inputs.size(); i++) {
-      if (!(inputs.getValue(i) instanceof JsonObject t)) {
+      if (inputs.get(i) == null) {
         throw HttpProblem.badRequest("inputs[" + i + "]", "must be an object");
       }
-      if ("text".equals(t.getValue("name")) || inputs.size() == 1) {
+      if ("text".equals(inputs.get(i).name()) || inputs.size() == 1) {
         index = i;
       }
     }
@@ -45,25 +43,26 @@ record InferInput(String id, List<String> texts, String key, Long deadlineMs) {
       throw HttpProblem.badRequest("inputs", "no input named 'text'");
     }
     String at = "inputs[" + index + "]";
-    JsonObject tensor = inputs.getJsonObject(index);
-    if (!"BYTES".equals(tensor.getValue("datatype"))) {
+    HttpBodies.InputTensor tensor = inputs.get(index);
+    if (!"BYTES".equals(tensor.datatype())) {
       throw HttpProblem.badRequest(at + ".datatype", "must be BYTES (text as UTF-8 strings)");
     }
-    if (!(tensor.getValue("shape") instanceof JsonArray shape) || shape.isEmpty()) {
+    List<Long> shape = tensor.shape();
+    if (shape == null || shape.isEmpty()) {
       throw HttpProblem.badRequest(at + ".shape", "must be a non-empty array of integers");
     }
     long elements = 1;
     for (int i = 0; i < shape.size(); i++) {
-      if (!(shape.getValue(i) instanceof Number n) || n.longValue() < 0) {
+      if (shape.get(i) == null || shape.get(i) < 0) {
         throw HttpProblem.badRequest(at + ".shape[" + i + "]", "must be a non-negative integer");
       }
-      elements *= n.longValue();
+      elements = Math.multiplyExact(elements, shape.get(i));
     }
-    if (!(tensor.getValue("data") instanceof JsonArray data)) {
+    if (tensor.data() == null || !tensor.data().isArray()) {
       throw HttpProblem.badRequest(at + ".data", "must be an array of strings");
     }
     List<String> texts = new ArrayList<>();
-    flatten(data, at + ".data", texts, maxTexts);
+    flatten(tensor.data(), at + ".data", texts, maxTexts);
     if (texts.size() != elements) {
       throw HttpProblem.badRequest(
           at + ".shape", "shape holds " + elements + " elements but data has " + texts.size());
@@ -74,45 +73,31 @@ record InferInput(String id, List<String> texts, String key, Long deadlineMs) {
     return new InferInput(id, texts, key, deadline);
   }
 
-  private static void flatten(JsonArray a, String path, List<String> out, int max) {
+  private static void flatten(JsonNode a, String path, List<String> out, int max) {
     for (int i = 0; i < a.size(); i++) {
-      Object v = a.getValue(i);
+      JsonNode v = a.get(i);
       String p = path + "[" + i + "]";
-      if (v instanceof JsonArray nested) {
-        flatten(nested, p, out, max);
-      } else if (v instanceof String s) {
-        if (s.isEmpty()) {
+      if (v.isArray()) {
+        flatten(v, p, out, max);
+      } else if (v.isTextual()) {
+        if (v.textValue().isEmpty()) {
           throw HttpProblem.badRequest(p, "must not be empty");
         }
         if (out.size() >= max) {
           throw new HttpProblem(413, "more than " + max + " texts in one request", path);
         }
-        out.add(s);
+        out.add(v.textValue());
       } else {
         throw HttpProblem.badRequest(p, "must be a string");
       }
     }
   }
 
-  static String optionalString(JsonObject o, String name, String path) {
-    Object v = o.getValue(name);
-    if (v == null) {
-      return null;
+  /** An optional string: absent is null, present must not be empty. */
+  static String nonEmptyOrNull(String value, String field) {
+    if (value != null && value.isEmpty()) {
+      throw HttpProblem.badRequest(field, "must be a non-empty string");
     }
-    if (!(v instanceof String s) || s.isEmpty()) {
-      throw HttpProblem.badRequest(path, "must be a non-empty string");
-    }
-    return s;
-  }
-
-  private static JsonObject optionalObject(JsonObject o, String name) {
-    Object v = o.getValue(name);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof JsonObject j)) {
-      throw HttpProblem.badRequest(name, "must be an object");
-    }
-    return j;
+    return value;
   }
 }

@@ -2,15 +2,16 @@ package io.prunegate.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InferInputTest {
 
   private static InferInput parse(String json) {
-    return InferInput.parse(new JsonObject(json), 8);
+    return InferInput.parse(json.getBytes(StandardCharsets.UTF_8), 8);
   }
 
   private static HttpProblem problem(String json) {
@@ -62,5 +63,41 @@ class InferInputTest {
         problem(
             "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[9],\"data\":[\"a\",\"a\",\"a\",\"a\",\"a\",\"a\",\"a\",\"a\",\"a\"]}]}");
     assertEquals(413, tooMany.status());
+  }
+
+  @Test
+  void theBindingIsStrictAndNamesTheFieldFromItsPath() {
+    String tensor = "{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"a\"]}";
+    HttpProblem mistypedId = problem("{\"id\":5,\"inputs\":[" + tensor + "]}");
+    assertEquals("id", mistypedId.field());
+    assertEquals("must be a string", mistypedId.getMessage());
+    HttpProblem shape =
+        problem(
+            "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[1,\"2\"],\"data\":[\"a\"]}]}");
+    assertEquals("inputs[0].shape[1]", shape.field());
+    assertEquals("must be an integer", shape.getMessage());
+    assertEquals("inputs[0]", problem("{\"inputs\":[1]}").field());
+    assertEquals(
+        "parameters.deadline_ms",
+        problem("{\"parameters\":{\"deadline_ms\":1.5},\"inputs\":[" + tensor + "]}").field());
+    HttpProblem duplicate = problem("{\"id\":\"a\",\"id\":\"b\",\"inputs\":[" + tensor + "]}");
+    assertEquals(400, duplicate.status());
+    assertTrue(duplicate.getMessage().contains("Duplicate field 'id'"), duplicate.getMessage());
+    assertTrue(
+        problem("{\"inputs\":[" + tensor + "]} {}").getMessage().startsWith("malformed JSON"));
+    String deep = "[".repeat(HttpBodies.MAX_DEPTH + 1) + "]".repeat(HttpBodies.MAX_DEPTH + 1);
+    HttpProblem tooDeep =
+        problem(
+            "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":"
+                + deep
+                + "}]}");
+    assertEquals(400, tooDeep.status());
+    assertTrue(tooDeep.getMessage().contains("nesting depth"), tooDeep.getMessage());
+    assertEquals(
+        "the body must be a JSON object", problem("[1]").getMessage(), "an array is not a body");
+    // Unknown fields are protocol extensions: ignored, as before.
+    assertEquals(
+        List.of("a"),
+        parse("{\"inputs\":[" + tensor + "],\"outputs\":[{\"name\":\"label\"}]}").texts());
   }
 }
