@@ -89,18 +89,7 @@ public final class EventCodec {
 
   public ClassificationRequest decodeRequest(byte[] json) {
     RequestWire w = read(json, RequestWire.class);
-    String id = nonEmpty(w.id(), "id");
-    String text = nonEmpty(w.text(), "text");
-    String model = nonEmpty(w.model(), "model");
-    try {
-      ModelRef.parse(model);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRecordException(Kind.INVALID_VALUE, "model", e.getMessage());
-    }
-    if (w.deadlineMs() != null && w.deadlineMs() < 0) {
-      throw new InvalidRecordException(Kind.INVALID_VALUE, "deadline_ms", "must not be negative");
-    }
-    return new ClassificationRequest(id, text, model, w.key(), w.deadlineMs());
+    return RequestRules.request(w.id(), w.text(), w.model(), w.key(), w.deadlineMs());
   }
 
   // ---------------------------------------------------------------- results

@@ -41,6 +41,7 @@ public final class InvalidRecordException extends RuntimeException {
 
   private final Kind kind;
   private final String field;
+  private final String reason;
 
   public InvalidRecordException(Kind kind, String field, String reason) {
     this(kind, field, reason, null);
@@ -50,6 +51,12 @@ public final class InvalidRecordException extends RuntimeException {
     super(field == null ? reason : "field '" + field + "': " + reason, cause);
     this.kind = kind;
     this.field = field;
+    this.reason = reason;
+  }
+
+  /** What is wrong, without the field: {@code "must not be empty"}. */
+  public String reason() {
+    return reason;
   }
 
   /** What was wrong. */

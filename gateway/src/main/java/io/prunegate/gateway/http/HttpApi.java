@@ -206,30 +206,8 @@ public final class HttpApi {
   // ------------------------------------------------------------------ /v1/classify
 
   private void classify(RoutingContext ctx) {
-    HttpBodies.ClassifyRequest b = HttpBodies.read(body(ctx), HttpBodies.ClassifyRequest.class);
-    String t = b.text();
-    if (t == null || t.isEmpty()) {
-      throw HttpProblem.badRequest("text", "must be a non-empty string");
-    }
-    if (b.model() == null) {
-      throw HttpProblem.badRequest("model", "must be a string (name, name@alias or name:version)");
-    }
-    ModelRef ref;
-    try {
-      ref = ModelRef.parse(b.model());
-    } catch (IllegalArgumentException e) {
-      throw HttpProblem.badRequest("model", e.getMessage());
-    }
-    String id = InferInput.nonEmptyOrNull(b.id(), "id");
-    String key = InferInput.nonEmptyOrNull(b.key(), "key");
-    Long deadline = b.deadlineMs();
-    if (deadline != null && deadline < 0) {
-      throw HttpProblem.badRequest("deadline_ms", "must be a non-negative integer");
-    }
-    servedTable(ref);
-    ClassificationRequest req =
-        new ClassificationRequest(
-            id != null ? id : UUID.randomUUID().toString(), t, ref.toString(), key, deadline);
+    ClassificationRequest req = ClassifyInput.parse(body(ctx));
+    servedTable(req.modelRef());
     CompletableFuture<ClassificationResult> f =
         service.submit(req, ClassificationService.HTTP, System.nanoTime(), false);
     Context context = Vertx.currentContext();
@@ -303,6 +281,7 @@ public final class HttpApi {
       handler.run();
     } catch (HttpProblem p) {
       error(ctx, p.status(), p.getMessage(), p.field());
+
     } catch (OverloadedException e) {
       ctx.response().putHeader("Retry-After", "1");
       error(ctx, 429, e.getMessage(), null);

@@ -75,6 +75,12 @@ final class HttpBodies {
       }
       return value;
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof JsonProcessingException syntax
+          && !(syntax instanceof JsonMappingException)) {
+        // A syntax error inside a field's value, wrapped with the path: still malformed JSON.
+        throw HttpProblem.badRequest(
+            null, "malformed JSON: " + firstLine(syntax.getOriginalMessage()));
+      }
       String field = field(e.getPath());
       throw HttpProblem.badRequest(
           field, field == null ? firstLine(e.getOriginalMessage()) : expected(e));

@@ -1,5 +1,7 @@
 package io.prunegate.gateway.http;
 
+import io.prunegate.events.InvalidRecordException;
+
 /** A request the HTTP API refuses: status, message and the offending field (or null). */
 final class HttpProblem extends RuntimeException {
 
@@ -10,6 +12,11 @@ final class HttpProblem extends RuntimeException {
     super(message);
     this.status = status;
     this.field = field;
+  }
+
+  /** A request rule broken: 400 with the rule's reason and field. */
+  static HttpProblem of(InvalidRecordException e) {
+    return new HttpProblem(400, e.reason(), e.field());
   }
 
   static HttpProblem badRequest(String field, String message) {

@@ -1,6 +1,8 @@
 package io.prunegate.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.prunegate.events.InvalidRecordException;
+import io.prunegate.events.RequestRules;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,8 +10,10 @@ import java.util.List;
  * The texts of an Open Inference Protocol v2 infer request: one {@code BYTES} input tensor (named
  * {@code text}, or the only input) whose {@code data} holds strings, flat or nested as its {@code
  * shape} says, plus the optional request {@code id} and the {@code key} and {@code deadline_ms}
- * request parameters. Types are checked by the binding ({@link HttpBodies#read}); the rules of the
- * protocol here, and every violation names its field.
+ * request parameters. Data is flat (row-major) or nested exactly as the shape says. Types are
+ * checked by the binding ({@link HttpBodies#read}), the protocol's rules here, and each text, the
+ * id, key and deadline by the {@link RequestRules} every transport shares; every violation names
+ * its field.
  */
 record InferInput(String id, List<String> texts, String key, Long deadlineMs) {
 
@@ -18,14 +22,21 @@ record InferInput(String id, List<String> texts, String key, Long deadlineMs) {
   }
 
   static InferInput of(HttpBodies.InferRequest body, int maxTexts) {
-    String id = nonEmptyOrNull(body.id(), "id");
-    HttpBodies.InferRequestParameters params = body.parameters();
-    String key = params == null ? null : nonEmptyOrNull(params.key(), "parameters.key");
-    Long deadline = params == null ? null : params.deadlineMs();
-    if (deadline != null && deadline < 0) {
-      throw HttpProblem.badRequest(
-          "parameters.deadline_ms", "must be a non-negative integer (epoch milliseconds)");
+    try {
+      return checked(body, maxTexts);
+    } catch (InvalidRecordException e) {
+      throw HttpProblem.of(e);
     }
+  }
+
+  private static InferInput checked(HttpBodies.InferRequest body, int maxTexts) {
+    String id = body.id() == null ? null : RequestRules.id(body.id(), "id");
+    HttpBodies.InferRequestParameters params = body.parameters();
+    String key = params == null ? null : RequestRules.key(params.key(), "parameters.key");
+    Long deadline =
+        params == null
+            ? null
+            : RequestRules.deadline(params.deadlineMs(), "parameters.deadline_ms");
     List<HttpBodies.InputTensor> inputs = body.inputs();
     if (inputs == null || inputs.isEmpty()) {
       throw HttpProblem.badRequest("inputs", "must be a non-empty array of tensors");
@@ -56,16 +67,32 @@ record InferInput(String id, List<String> texts, String key, Long deadlineMs) {
       if (shape.get(i) == null || shape.get(i) < 0) {
         throw HttpProblem.badRequest(at + ".shape[" + i + "]", "must be a non-negative integer");
       }
-      elements = Math.multiplyExact(elements, shape.get(i));
+      // Capped at max + 1: beyond that the request is refused anyway, and the product cannot
+      // overflow (a shape of two Long.MAX_VALUE dimensions once passed for one text).
+      elements = Math.min(elements * Math.min(shape.get(i), maxTexts + 1L), maxTexts + 1L);
     }
-    if (tensor.data() == null || !tensor.data().isArray()) {
+    if (elements > maxTexts) {
+      throw new HttpProblem(413, "more than " + maxTexts + " texts in one request", at + ".shape");
+    }
+    JsonNode data = tensor.data();
+    if (data == null || !data.isArray()) {
       throw HttpProblem.badRequest(at + ".data", "must be an array of strings");
     }
     List<String> texts = new ArrayList<>();
-    flatten(tensor.data(), at + ".data", texts, maxTexts);
-    if (texts.size() != elements) {
-      throw HttpProblem.badRequest(
-          at + ".shape", "shape holds " + elements + " elements but data has " + texts.size());
+    boolean nested = false;
+    for (JsonNode v : data) {
+      nested |= v.isArray();
+    }
+    if (nested) {
+      nestedTexts(data, at + ".data", shape, 0, texts);
+    } else {
+      if (data.size() != elements) {
+        throw HttpProblem.badRequest(
+            at + ".shape", "shape holds " + elements + " elements but data has " + data.size());
+      }
+      for (int i = 0; i < data.size(); i++) {
+        texts.add(text(data.get(i), at + ".data[" + i + "]"));
+      }
     }
     if (texts.isEmpty()) {
       throw HttpProblem.badRequest(at + ".data", "must hold at least one text");
@@ -73,31 +100,36 @@ record InferInput(String id, List<String> texts, String key, Long deadlineMs) {
     return new InferInput(id, texts, key, deadline);
   }
 
-  private static void flatten(JsonNode a, String path, List<String> out, int max) {
-    for (int i = 0; i < a.size(); i++) {
-      JsonNode v = a.get(i);
-      String p = path + "[" + i + "]";
-      if (v.isArray()) {
-        flatten(v, p, out, max);
-      } else if (v.isTextual()) {
-        if (v.textValue().isEmpty()) {
-          throw HttpProblem.badRequest(p, "must not be empty");
-        }
-        if (out.size() >= max) {
-          throw new HttpProblem(413, "more than " + max + " texts in one request", path);
-        }
-        out.add(v.textValue());
-      } else {
-        throw HttpProblem.badRequest(p, "must be a string");
-      }
+  /** Nested data must follow the shape exactly: as many rows at each level as its dimension. */
+  private static void nestedTexts(
+      JsonNode node, String path, List<Long> shape, int depth, List<String> out) {
+    if (depth == shape.size()) {
+      out.add(text(node, path));
+      return;
+    }
+    if (!node.isArray()) {
+      throw HttpProblem.badRequest(
+          path, "must be an array: nested data follows the shape " + shape + " level by level");
+    }
+    if (node.size() != shape.get(depth)) {
+      throw HttpProblem.badRequest(
+          path,
+          "has "
+              + node.size()
+              + " elements where the shape "
+              + shape
+              + " says "
+              + shape.get(depth));
+    }
+    for (int i = 0; i < node.size(); i++) {
+      nestedTexts(node.get(i), path + "[" + i + "]", shape, depth + 1, out);
     }
   }
 
-  /** An optional string: absent is null, present must not be empty. */
-  static String nonEmptyOrNull(String value, String field) {
-    if (value != null && value.isEmpty()) {
-      throw HttpProblem.badRequest(field, "must be a non-empty string");
+  private static String text(JsonNode v, String path) {
+    if (!v.isTextual()) {
+      throw HttpProblem.badRequest(path, "must be a string");
     }
-    return value;
+    return RequestRules.text(v.textValue(), path);
   }
 }

@@ -100,4 +100,42 @@ class InferInputTest {
         List.of("a"),
         parse("{\"inputs\":[" + tensor + "],\"outputs\":[{\"name\":\"label\"}]}").texts());
   }
+
+  @Test
+  void theShapeIsCheckedWithoutOverflowAndNestedDataMustFollowIt() {
+    String big = Long.toString(Long.MAX_VALUE);
+    HttpProblem overflow =
+        problem(
+            "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":["
+                + big
+                + ","
+                + big
+                + "],\"data\":[\"a\"]}]}");
+    assertEquals(413, overflow.status());
+    assertEquals("inputs[0].shape", overflow.field());
+    assertEquals(
+        "inputs[0].shape[0]",
+        problem(
+                "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[1.5],\"data\":[\"a\"]}]}")
+            .field());
+    HttpProblem rows =
+        problem(
+            "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[1,2],\"data\":[[\"a\"],[\"b\"]]}]}");
+    assertEquals("inputs[0].data", rows.field());
+    assertEquals(
+        "inputs[0].data[1]",
+        problem(
+                "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[2,1],\"data\":[[\"a\"],\"b\"]}]}")
+            .field());
+    assertEquals(
+        List.of("a", "b"),
+        parse(
+                "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[1,2],\"data\":[[\"a\",\"b\"]]}]}")
+            .texts());
+    assertEquals(
+        "must not be only whitespace",
+        problem(
+                "{\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\" \"]}]}")
+            .getMessage());
+  }
 }

@@ -62,6 +62,8 @@ class BadRecordsTest {
     dead.put("array", utf8("[1, 2, 3]"));
     dead.put("missing-id", utf8("{\"text\":\"fine text\",\"model\":\"" + model + "\"}"));
     dead.put("empty-text", utf8("{\"id\":\"e1\",\"text\":\"\",\"model\":\"" + model + "\"}"));
+    dead.put(
+        "blank-text", utf8("{\"id\":\"b1\",\"text\":\" \\t\\n \",\"model\":\"" + model + "\"}"));
     dead.put("text-number", utf8("{\"id\":\"w1\",\"text\":42,\"model\":\"" + model + "\"}"));
     dead.put("id-number", utf8("{\"id\":7,\"text\":\"hello\",\"model\":\"" + model + "\"}"));
     dead.put(
@@ -87,6 +89,7 @@ class BadRecordsTest {
     Map<String, String> expectedField = new HashMap<>();
     expectedField.put("missing-id", "id");
     expectedField.put("empty-text", "text");
+    expectedField.put("blank-text", "text");
     expectedField.put("text-number", "text");
     expectedField.put("id-number", "id");
     expectedField.put("deadline-string", "deadline_ms");
