@@ -10,20 +10,18 @@ import io.prunegate.model.safetensors.SafetensorsException;
 import io.prunegate.model.safetensors.TensorSource;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Loads a model directory's tensors into {@link TransformerWeights}. Each layer's structure is read
  * from the tensor shapes (absent attention or FFN tensors mean a removed sublayer; row counts give
- * heads and width) and checked against the config's declared structure, so a pruned model loads
- * whether or not its config carries the {@value ModelConfig#LAYERS_KEY} extension.
+ * heads and width) and must equal the config's declared structure: a pruned model declares its
+ * layers in the {@value ModelConfig#LAYERS_KEY} extension, and a config without it declares a dense
+ * model, so a missing or renamed tensor is an error naming the tensor and the file, never a
+ * different model served in its place.
  */
 public final class WeightLoader {
 
-  private static final Logger LOG = LoggerFactory.getLogger(WeightLoader.class);
-
-  /** The weights and the config with the structure actually found on disk. */
+  /** The weights and the config they were checked against. */
   public record Loaded(ModelConfig config, TransformerWeights weights) {}
 
   private WeightLoader() {}
@@ -38,27 +36,24 @@ public final class WeightLoader {
     for (int i = 0; i < declared.numLayers(); i++) {
       found.add(inferLayer(src, names, declared, i));
     }
-    ModelConfig config = declared;
-    if (!found.equals(declared.layers())) {
-      if (!declared.isUniform()) {
-        for (int i = 0; i < found.size(); i++) {
-          if (!found.get(i).equals(declared.layer(i))) {
-            throw new ModelConfigException(
-                src.directory().resolve(ModelConfig.FILE_NAME),
-                ModelConfig.LAYERS_KEY
-                    + "["
-                    + i
-                    + "] declares "
-                    + declared.layer(i)
-                    + " but the tensors hold "
-                    + found.get(i));
-          }
-        }
+    for (int i = 0; i < found.size(); i++) {
+      if (found.get(i).equals(declared.layer(i))) {
+        continue;
       }
-      LOG.info("structure inferred from tensor shapes dir={} layers={}", src.directory(), found);
-      config = declared.withLayers(found);
+      if (declared.isUniform()) {
+        // No extension: the model says it is dense, so a missing tensor is damage, not pruning.
+        throw denseMismatch(src, names, declared, found.get(i), i);
+      }
+      throw new ModelConfigException(
+          src.directory().resolve(ModelConfig.FILE_NAME),
+          ModelConfig.LAYERS_KEY
+              + "["
+              + i
+              + "] declares "
+              + declared.layer(i)
+              + " but the tensors hold "
+              + found.get(i));
     }
-
     EmbeddingWeights emb;
     NDArray tokens = src.load(manager, names.tokenEmbeddings(), declared.vocabSize(), d);
     if (bert) {
@@ -75,8 +70,8 @@ public final class WeightLoader {
     }
 
     List<LayerWeights> layers = new ArrayList<>();
-    for (int i = 0; i < config.numLayers(); i++) {
-      LayerStructure s = config.layer(i);
+    for (int i = 0; i < declared.numLayers(); i++) {
+      LayerStructure s = declared.layer(i);
       AttentionBlock attention = null;
       if (s.hasAttention()) {
         int qRows = s.attentionHeads() * hd;
@@ -172,7 +167,49 @@ public final class WeightLoader {
             "tensor '" + names.lmHead() + "' not found and embeddings are not tied");
       }
     }
-    return new Loaded(config, new TransformerWeights(emb, layers, finalNorm, lmHead));
+    return new Loaded(declared, new TransformerWeights(emb, layers, finalNorm, lmHead));
+  }
+
+  /** The first tensor of layer {@code i} that a dense model of this config lacks or mis-sizes. */
+  private static SafetensorsException denseMismatch(
+      TensorSource src, TensorNames names, ModelConfig cfg, LayerStructure found, int i) {
+    LayerStructure dense = cfg.denseLayer();
+    int hd = cfg.headDim();
+    String q = names.attention(i, 'q', "weight");
+    String k = names.attention(i, 'k', "weight");
+    String up = names.ffn(i, "up", "weight");
+    String tensor;
+    String what;
+    if (!found.hasAttention()) {
+      tensor = q;
+      what = "is missing";
+    } else if (found.attentionHeads() != dense.attentionHeads()) {
+      tensor = q;
+      what =
+          "has " + found.attentionHeads() * hd + " rows, expected " + dense.attentionHeads() * hd;
+    } else if (found.kvHeads() != dense.kvHeads()) {
+      tensor = k;
+      what = "has " + found.kvHeads() * hd + " rows, expected " + dense.kvHeads() * hd;
+    } else if (!found.hasFfn()) {
+      tensor = up;
+      what = "is missing";
+    } else {
+      tensor = up;
+      what = "has " + found.ffnWidth() + " rows, expected " + dense.ffnWidth();
+    }
+    return new SafetensorsException(
+        src.location(tensor),
+        "layer "
+            + i
+            + ": tensor '"
+            + tensor
+            + "' "
+            + what
+            + " ("
+            + ModelConfig.FILE_NAME
+            + " declares no "
+            + ModelConfig.LAYERS_KEY
+            + ", so every layer must be dense)");
   }
 
   private static LayerStructure inferLayer(

@@ -146,11 +146,22 @@ public final class TensorSource implements AutoCloseable {
     return file(name).floats(name);
   }
 
+  /**
+   * The file that holds tensor {@code name}, or where it should have been: the single weights file,
+   * or the shard index of a sharded model.
+   */
+  public Path location(String name) {
+    SafetensorsFile f = byTensor.get(name);
+    if (f != null) {
+      return f.path();
+    }
+    return files.size() == 1 ? files.get(0).path() : dir.resolve(INDEX_FILE);
+  }
+
   private SafetensorsFile file(String name) {
     SafetensorsFile f = byTensor.get(name);
     if (f == null) {
-      Path where = files.size() == 1 ? files.get(0).path() : dir.resolve(INDEX_FILE);
-      throw new SafetensorsException(where, "tensor '" + name + "' not found");
+      throw new SafetensorsException(location(name), "tensor '" + name + "' not found");
     }
     return f;
   }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prunegate.model.TinyLlamaFixture;
 import io.prunegate.model.config.LayerStructure;
+import io.prunegate.model.config.ModelConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,6 +78,23 @@ class LlamaFixtureParityTest {
           "tiny-llama %s: logits %.2e, residuals %.2e, lm_loss %.2e%n",
           variant, maxLogit, maxResidual, lossDiff);
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void thePrunedFixtureWithItsDenseConfigIsRefused(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    Path dir = TinyLlamaFixture.dir("pruned");
+    java.nio.file.Files.copy(dir.resolve("model.safetensors"), tmp.resolve("model.safetensors"));
+    var config =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            ModelConfig.readJson(dir.resolve("config.json"));
+    config.remove(ModelConfig.LAYERS_KEY);
+    io.prunegate.model.ModelJson.mapper().writeValue(tmp.resolve("config.json").toFile(), config);
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.prunegate.model.safetensors.SafetensorsException.class,
+            () -> LoadedModel.load(tmp, new RuntimeOptions("cpu", 1, 1)).close());
+    assertTrue(e.getMessage().contains("model.layers.0.mlp.up_proj.weight"), e.getMessage());
   }
 
   @org.junit.jupiter.api.Test
