@@ -78,7 +78,7 @@ public final class Database implements AutoCloseable {
       String jdbcUrl, String user, String password, int poolSize, Clock clock) {
     Dialect dialect = Dialect.of(jdbcUrl);
     HikariConfig cfg = new HikariConfig();
-    cfg.setJdbcUrl(jdbcUrl);
+    cfg.setJdbcUrl(dialect == Dialect.H2 ? closedByOwner(jdbcUrl) : jdbcUrl);
     cfg.setUsername(user);
     cfg.setPassword(password);
     cfg.setMaximumPoolSize(poolSize);
@@ -99,6 +99,17 @@ public final class Database implements AutoCloseable {
     }
     LOG.info("registry database ready dialect={} url={}", dialect, redact(jdbcUrl));
     return new Database(pool, dialect, clock);
+  }
+
+  /**
+   * An H2 URL with {@code DB_CLOSE_ON_EXIT=FALSE} unless it says otherwise: H2 would close the
+   * database in its own JVM shutdown hook while the registry's hook still serves the last requests,
+   * failing them with "Database is already closed"; the pool's close closes it, in order.
+   */
+  static String closedByOwner(String h2Url) {
+    return h2Url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT=")
+        ? h2Url
+        : h2Url + ";DB_CLOSE_ON_EXIT=FALSE";
   }
 
   /** The JDBC URL without credentials that might be embedded in it. */
