@@ -93,13 +93,9 @@ public final class VariantLoader {
       DownloadedVersion d =
           Retry.decorateSupplier(retry, () -> client.download(model, version, cacheDir)).get();
       Path dir = d.directory();
-      if (!VariantBundle.isBundle(dir)) {
-        throw new IllegalStateException(
-            dir + " is not a variant bundle: no " + VariantBundle.MANIFEST);
-      }
-      VariantBundle.verify(dir);
-      BundleManifest manifest = VariantBundle.readManifest(dir);
-      classifier = TextClassifier.load(dir, runtime);
+      VariantBundle.Opened opened = VariantBundle.open(dir, runtime);
+      BundleManifest manifest = opened.manifest();
+      classifier = opened.classifier();
       warmUp(classifier);
       LoadedVariant v = new LoadedVariant(key, dir, classifier, manifest, breakers.create(key));
       if (manifest.latency() != null && manifest.latency().batch32P50Ms() > 0) {

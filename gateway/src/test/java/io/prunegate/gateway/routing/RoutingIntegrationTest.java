@@ -135,7 +135,7 @@ class RoutingIntegrationTest {
 
       // A challenger whose inference fails: its requests fall back to the champion, then its
       // breaker opens and routing skips it.
-      int failing = world.registerFailing(model);
+      int failing = world.registerNan(model);
       world.client().setAlias(model, "challenger", failing);
       await(() -> gateway.routes(model).contains("challenger=" + failing), "challenger swapped in");
       PhaseReport fb = run.run(ab.withRequests(200).withName("fallback"), Duration.ofMinutes(2));

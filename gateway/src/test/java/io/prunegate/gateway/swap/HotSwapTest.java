@@ -70,13 +70,16 @@ class HotSwapTest {
       System.out.println("failed load reported: " + failed.error());
       assertTrue(failed.error().contains("chip at depth 6 reads 128 features"), failed.error());
       assertEquals(2, gateway.championVersion(model), "the old version keeps serving");
-      // A version whose inference fails is caught by the warm-up, before it takes traffic.
-      int failing = world.registerFailing(model);
-      world.client().setAlias(model, "champion", failing);
-      await(() -> gateway.swaps().failures() == 2, "the failing version's warm-up fails");
-      String warmupError =
+      // A chip whose shapes do not fit together fails at load, naming the file and the tensor
+      // (it used to load and fail only at inference, which a gateway without warm-up served).
+      int inconsistent = world.registerInconsistent(model);
+      world.client().setAlias(model, "champion", inconsistent);
+      await(() -> gateway.swaps().failures() == 2, "the inconsistent version's load fails");
+      String loadError =
           gateway.swaps().history().get(gateway.swaps().history().size() - 1).error();
-      assertTrue(warmupError.contains("mat1 and mat2 shapes cannot be multiplied"), warmupError);
+      assertTrue(
+          loadError.contains("chips.safetensors") && loadError.contains("chip.6.fc2.weight"),
+          loadError);
       assertEquals(2, gateway.championVersion(model));
       // A version whose outputs are NaN is refused by the warm-up too: it would answer garbage.
       int nan = world.registerNan(model);

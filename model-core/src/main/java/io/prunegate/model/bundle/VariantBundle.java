@@ -1,6 +1,8 @@
 package io.prunegate.model.bundle;
 
 import io.prunegate.model.ModelJson;
+import io.prunegate.model.classify.TextClassifier;
+import io.prunegate.model.runtime.RuntimeOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +25,51 @@ public final class VariantBundle {
 
   public static final String MANIFEST = "manifest.json";
 
+  // The files the runtime reads: present, each must be covered by the manifest's hashes.
+  private static final java.util.List<String> LOADED_FILES =
+      java.util.List.of(
+          "config.json",
+          "model.safetensors",
+          "model.safetensors.index.json",
+          "chips.safetensors",
+          "tokenizer.json");
+
   private VariantBundle() {}
+
+  /**
+   * A verified bundle, ready to serve: its manifest and its classifier (which the caller closes).
+   */
+  public record Opened(BundleManifest manifest, TextClassifier classifier)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      classifier.close();
+    }
+  }
+
+  /**
+   * What the gateway loads a variant with: every file checked against the manifest's sha256, the
+   * manifest read, model and chips loaded, the manifest's labels matched against the chips'. Any
+   * failure names the file (and the field where there is one); nothing is left open.
+   */
+  public static Opened open(Path dir, RuntimeOptions options) {
+    if (!isBundle(dir)) {
+      throw new IllegalStateException(dir + " is not a variant bundle: no " + MANIFEST);
+    }
+    verify(dir);
+    BundleManifest manifest = readManifest(dir);
+    TextClassifier classifier = TextClassifier.load(dir, options);
+    if (manifest.labels() != null && !manifest.labels().equals(classifier.labels())) {
+      classifier.close();
+      throw new IllegalStateException(
+          dir.resolve(MANIFEST)
+              + ": field 'labels' "
+              + manifest.labels()
+              + " differs from the chips' labels "
+              + classifier.labels());
+    }
+    return new Opened(manifest, classifier);
+  }
 
   /** Hashes the bundle's files and writes the manifest (atomically); returns it with the hashes. */
   public static BundleManifest writeManifest(Path dir, BundleManifest manifest) {
@@ -60,7 +106,20 @@ public final class VariantBundle {
   /** Checks every file listed in the manifest against its sha256; fails naming the file. */
   public static void verify(Path dir) {
     BundleManifest m = readManifest(dir);
+    if (m.files() == null || m.files().isEmpty()) {
+      throw new IllegalStateException(dir.resolve(MANIFEST) + ": field 'files' is missing");
+    }
+    for (String loaded : LOADED_FILES) {
+      if (Files.exists(dir.resolve(loaded)) && !m.files().containsKey(loaded)) {
+        throw new IllegalStateException(
+            dir.resolve(MANIFEST) + ": field 'files' does not list " + loaded);
+      }
+    }
     for (Map.Entry<String, String> e : m.files().entrySet()) {
+      if (e.getKey().contains("/") || e.getKey().contains("\\") || e.getKey().startsWith(".")) {
+        throw new IllegalStateException(
+            dir.resolve(MANIFEST) + ": field 'files': '" + e.getKey() + "' is not a file name");
+      }
       Path f = dir.resolve(e.getKey());
       if (!Files.isRegularFile(f)) {
         throw new IllegalStateException(f + ": listed in the manifest but missing");

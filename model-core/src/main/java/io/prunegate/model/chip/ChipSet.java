@@ -149,6 +149,10 @@ public record ChipSet(
                       file, at + ": kind must be linear or mlp, was " + s.kind());
             });
         if (s.threshold() != null) {
+          if (!(s.threshold() > 0 && s.threshold() <= 1)) {
+            throw new SafetensorsException(
+                file, at + ": threshold must be a probability in (0, 1], was " + s.threshold());
+          }
           thresholds.put(depth, s.threshold());
         }
       }

@@ -9,6 +9,7 @@ import io.prunegate.model.runtime.LoadedModel;
 import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.model.runtime.TokenBatch;
 import io.prunegate.model.runtime.Transformer;
+import io.prunegate.model.safetensors.SafetensorsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,13 @@ public final class TextClassifier implements AutoCloseable {
   public static TextClassifier load(Path bundleDir, RuntimeOptions options) {
     LoadedModel model = LoadedModel.load(bundleDir, options);
     try {
-      return new TextClassifier(model, ChipSet.read(bundleDir, model.manager()), true);
+      ChipSet chips = ChipSet.read(bundleDir, model.manager());
+      try {
+        return new TextClassifier(model, chips, true);
+      } catch (IllegalArgumentException e) {
+        // Chips that do not fit this backbone: the chips file is what is wrong.
+        throw new SafetensorsException(bundleDir.resolve(ChipSet.FILE_NAME), e.getMessage(), e);
+      }
     } catch (RuntimeException e) {
       model.close();
       throw e;

@@ -133,7 +133,12 @@ public record ModelConfig(
   public static ModelConfig read(Path dir) {
     Path file = dir.resolve(FILE_NAME);
     ObjectNode root = readJson(file);
-    return parse(file, root);
+    try {
+      return parse(file, root);
+    } catch (IllegalArgumentException e) {
+      // A structure the values make impossible (heads not a multiple of kv heads, ...).
+      throw new ModelConfigException(file, e.getMessage(), e);
+    }
   }
 
   /** The raw JSON of {@code config.json} in {@code dir}. */
@@ -153,7 +158,7 @@ public record ModelConfig(
   }
 
   static ModelConfig parse(Path file, ObjectNode root) {
-    String modelType = text(root, "model_type", null);
+    String modelType = text(file, root, "model_type", null);
     ModelFamily family = ModelFamily.ofModelType(modelType);
     if (family == null) {
       throw new ModelConfigException(
@@ -165,28 +170,44 @@ public record ModelConfig(
     int hidden = positive(file, root, "hidden_size");
     int heads = positive(file, root, "num_attention_heads");
     int layersCount = positive(file, root, "num_hidden_layers");
-    int kvHeads = family == ModelFamily.BERT ? heads : intOr(root, "num_key_value_heads", heads);
-    int headDim = intOr(root, "head_dim", hidden / heads);
+    int kvHeads =
+        family == ModelFamily.BERT ? heads : intOr(file, root, "num_key_value_heads", heads);
+    int headDim = intOr(file, root, "head_dim", hidden / heads);
     if (family == ModelFamily.BERT && hidden % heads != 0) {
       throw new ModelConfigException(
           file, "hidden_size " + hidden + " not divisible by heads " + heads);
     }
     int intermediate = positive(file, root, "intermediate_size");
     int vocab = positive(file, root, "vocab_size");
-    int maxPos = intOr(root, "max_position_embeddings", family == ModelFamily.BERT ? 512 : 4096);
-    double eps =
-        family == ModelFamily.BERT
-            ? doubleOr(root, "layer_norm_eps", 1e-12)
-            : doubleOr(root, "rms_norm_eps", 1e-6);
-    double theta = doubleOr(root, "rope_theta", 10000.0);
+    int maxPos =
+        intOr(file, root, "max_position_embeddings", family == ModelFamily.BERT ? 512 : 4096);
+    // Required although Hugging Face has a default: every config it writes states it, and a
+    // renamed or dropped key would silently serve another model (found by BundleFuzzTest).
+    String epsKey = family == ModelFamily.BERT ? "layer_norm_eps" : "rms_norm_eps";
+    if (present(root, epsKey) == null) {
+      throw new ModelConfigException(file, "'" + epsKey + "' is required");
+    }
+    double eps = doubleOr(file, root, epsKey, Double.NaN);
+    if (!(eps > 0 && eps < 1)) {
+      throw new ModelConfigException(file, "'" + epsKey + "' must be in (0, 1), was " + eps);
+    }
+    double theta = doubleOr(file, root, "rope_theta", 10000.0);
     JsonNode scaling = root.get("rope_scaling");
     if (family == ModelFamily.LLAMA && scaling != null && !scaling.isNull()) {
-      String type = text((ObjectNode) scaling, "rope_type", text((ObjectNode) scaling, "type", ""));
+      if (!scaling.isObject()) {
+        throw wrongType(file, "rope_scaling", "an object", scaling);
+      }
+      String type =
+          text(
+              file,
+              (ObjectNode) scaling,
+              "rope_type",
+              text(file, (ObjectNode) scaling, "type", ""));
       if (!type.equals("default")) {
         throw new ModelConfigException(file, "rope_scaling type '" + type + "' is not supported");
       }
     }
-    String act = text(root, "hidden_act", family == ModelFamily.BERT ? "gelu" : "silu");
+    String act = text(file, root, "hidden_act", family == ModelFamily.BERT ? "gelu" : "silu");
     if (family == ModelFamily.BERT && !act.equals("gelu")) {
       throw new ModelConfigException(
           file, "hidden_act '" + act + "' is not supported for bert (gelu)");
@@ -197,19 +218,20 @@ public record ModelConfig(
     boolean qkvBias =
         family == ModelFamily.BERT
             || "qwen2".equals(modelType)
-            || boolOr(root, "attention_bias", false);
-    if (family == ModelFamily.LLAMA && boolOr(root, "mlp_bias", false)) {
+            || boolOr(file, root, "attention_bias", false);
+    if (family == ModelFamily.LLAMA && boolOr(file, root, "mlp_bias", false)) {
       throw new ModelConfigException(file, "mlp_bias=true is not supported");
     }
     int window = 0;
     if ("mistral".equals(modelType) || "qwen2".equals(modelType)) {
-      JsonNode w = root.get("sliding_window");
-      boolean useWindow = !"qwen2".equals(modelType) || boolOr(root, "use_sliding_window", false);
-      if (useWindow && w != null && w.isIntegralNumber()) {
-        window = w.intValue();
+      boolean useWindow =
+          !"qwen2".equals(modelType) || boolOr(file, root, "use_sliding_window", false);
+      if (useWindow) {
+        window = intOr(file, root, "sliding_window", 0);
       }
     }
-    boolean tie = boolOr(root, "tie_word_embeddings", family == ModelFamily.LLAMA ? false : true);
+    boolean tie =
+        boolOr(file, root, "tie_word_embeddings", family == ModelFamily.LLAMA ? false : true);
     LayerStructure dense = new LayerStructure(heads, kvHeads, intermediate);
     List<LayerStructure> layers = new ArrayList<>(Collections.nCopies(layersCount, dense));
     JsonNode ext = root.get(LAYERS_KEY);
@@ -221,13 +243,18 @@ public record ModelConfig(
       }
       for (int i = 0; i < layersCount; i++) {
         JsonNode l = ext.get(i);
+        if (!l.isObject()) {
+          throw new ModelConfigException(file, LAYERS_KEY + "[" + i + "] must be an object");
+        }
+        ObjectNode layer = (ObjectNode) l;
+        String at = LAYERS_KEY + "[" + i + "].";
         try {
           layers.set(
               i,
               new LayerStructure(
-                  l.path("attention_heads").asInt(-1),
-                  l.path("kv_heads").asInt(-1),
-                  l.path("ffn_width").asInt(-1)));
+                  intOr(file, layer, at, "attention_heads", -1),
+                  intOr(file, layer, at, "kv_heads", -1),
+                  intOr(file, layer, at, "ffn_width", -1)));
         } catch (IllegalArgumentException e) {
           throw new ModelConfigException(file, LAYERS_KEY + "[" + i + "]: " + e.getMessage());
         }
@@ -245,11 +272,11 @@ public record ModelConfig(
         maxPos,
         eps,
         theta,
-        intOr(root, "type_vocab_size", 2),
+        intOr(file, root, "type_vocab_size", 2),
         tie,
         qkvBias,
         window,
-        intOr(root, "pad_token_id", 0),
+        intOr(file, root, "pad_token_id", 0),
         layers);
   }
 
@@ -306,29 +333,76 @@ public record ModelConfig(
 
   private static int positive(Path file, ObjectNode root, String key) {
     JsonNode v = root.get(key);
-    if (v == null || !v.isIntegralNumber() || v.intValue() <= 0) {
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() <= 0) {
       throw new ModelConfigException(file, "'" + key + "' must be a positive integer, was " + v);
     }
     return v.intValue();
   }
 
-  private static int intOr(ObjectNode root, String key, int dflt) {
-    JsonNode v = root.get(key);
-    return v != null && v.isIntegralNumber() ? v.intValue() : dflt;
+  // Absent or null means the Hugging Face default; present with another type is an error naming
+  // the key, never the default in disguise (a fuzzed "rms_norm_eps": [] once loaded as 1e-6).
+
+  private static int intOr(Path file, ObjectNode root, String key, int dflt) {
+    return intOr(file, root, "", key, dflt);
   }
 
-  private static double doubleOr(ObjectNode root, String key, double dflt) {
-    JsonNode v = root.get(key);
-    return v != null && v.isNumber() ? v.doubleValue() : dflt;
+  private static int intOr(Path file, ObjectNode root, String at, String key, int dflt) {
+    JsonNode v = present(root, key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw wrongType(file, at + key, "a 32-bit integer", v);
+    }
+    return v.intValue();
   }
 
-  private static boolean boolOr(ObjectNode root, String key, boolean dflt) {
-    JsonNode v = root.get(key);
-    return v != null && v.isBoolean() ? v.booleanValue() : dflt;
+  private static double doubleOr(Path file, ObjectNode root, String key, double dflt) {
+    JsonNode v = present(root, key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+      throw wrongType(file, key, "a finite number", v);
+    }
+    return v.doubleValue();
   }
 
-  private static String text(ObjectNode root, String key, String dflt) {
+  private static boolean boolOr(Path file, ObjectNode root, String key, boolean dflt) {
+    JsonNode v = present(root, key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!v.isBoolean()) {
+      throw wrongType(file, key, "true or false", v);
+    }
+    return v.booleanValue();
+  }
+
+  private static String text(Path file, ObjectNode root, String key, String dflt) {
+    JsonNode v = present(root, key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!v.isTextual()) {
+      throw wrongType(file, key, "a string", v);
+    }
+    return v.textValue();
+  }
+
+  private static JsonNode present(ObjectNode root, String key) {
     JsonNode v = root.get(key);
-    return v != null && v.isTextual() ? v.textValue() : dflt;
+    return v == null || v.isNull() ? null : v;
+  }
+
+  private static ModelConfigException wrongType(Path file, String key, String what, JsonNode v) {
+    String shown = v.toString();
+    return new ModelConfigException(
+        file,
+        key
+            + " must be "
+            + what
+            + ", was "
+            + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown));
   }
 }
