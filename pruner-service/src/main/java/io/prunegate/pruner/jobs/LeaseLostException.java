@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.jobs;
 
 /**
  * The worker no longer holds the job's lease (it expired and another worker claimed the job, or the

@@ -1,5 +1,10 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.jobs;
 
+import io.prunegate.pruner.chip.ChipMethod;
+import io.prunegate.pruner.method.CompressionMethod;
+import io.prunegate.pruner.policy.CompressionPolicy;
+import io.prunegate.pruner.policy.MethodSpec;
+import io.prunegate.pruner.policy.PolicyException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

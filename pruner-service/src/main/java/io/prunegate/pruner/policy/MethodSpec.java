@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.policy;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * One entry of a policy's {@code methods} list: the method's name and its parameters as written
  * (every key but {@code method}). The service does not interpret the parameters: the {@link
- * CompressionMethod} of that name validates them through {@link #reader()}, so errors name the
- * field ({@code methods[0].selection}).
+ * io.prunegate.pruner.method.CompressionMethod} of that name validates them through {@link
+ * #reader()}, so errors name the field ({@code methods[0].selection}).
  *
  * @param method the method's name ({@code chip}, {@code finercut}, {@code llm-pruner})
  * @param parameters the other keys of the entry, in their JSON form (strings, numbers, booleans,

@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.method;
 
 import java.nio.file.Path;
 import java.util.Objects;

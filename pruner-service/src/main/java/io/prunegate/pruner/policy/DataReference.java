@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.policy;
 
 import io.prunegate.registry.NameRules;
 import java.nio.file.Path;

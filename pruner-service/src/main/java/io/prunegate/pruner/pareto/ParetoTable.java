@@ -1,7 +1,8 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.pareto;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prunegate.pruner.policy.CompressionPolicy;
 import io.prunegate.registry.RegistryJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;

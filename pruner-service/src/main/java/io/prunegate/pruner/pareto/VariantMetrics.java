@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.pareto;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

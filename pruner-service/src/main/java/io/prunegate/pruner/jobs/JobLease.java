@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.jobs;
 
 import io.prunegate.pruner.progress.ProgressListener;
 import io.prunegate.registry.Job;

@@ -1,9 +1,10 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prunegate.model.bundle.VariantBundle;
+import io.prunegate.pruner.method.Candidate;
 import io.prunegate.registry.RegistryJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,11 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.chip;
 
 import io.prunegate.model.runtime.Pooling;
-import io.prunegate.pruner.chip.ChipKind;
-import io.prunegate.pruner.chip.ChipTrainer;
-import io.prunegate.pruner.chip.ChipTuner;
-import io.prunegate.pruner.chip.ChipTuningOptions;
-import io.prunegate.pruner.chip.ChipTuningResult;
-import io.prunegate.pruner.chip.LayerSelection;
+import io.prunegate.pruner.method.Candidate;
+import io.prunegate.pruner.method.CompressionMethod;
+import io.prunegate.pruner.method.CompressionRequest;
+import io.prunegate.pruner.policy.MethodSpec;
+import io.prunegate.pruner.policy.PolicyException;
 import io.prunegate.pruner.progress.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ public final class ChipMethod implements CompressionMethod {
   }
 
   /** The tuner options the entry describes; errors name the field. */
-  static ChipTuningOptions options(MethodSpec spec, long seed, int threads) {
+  public static ChipTuningOptions options(MethodSpec spec, long seed, int threads) {
     MethodSpec.Reader r = spec.reader();
     r.requireOnly(KNOWN);
     ChipTuningOptions d = ChipTuningOptions.defaults();

@@ -1,7 +1,9 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.method;
 
 import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.pruner.data.DatasetSplits;
+import io.prunegate.pruner.policy.MethodSpec;
+import io.prunegate.pruner.policy.PolicyException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

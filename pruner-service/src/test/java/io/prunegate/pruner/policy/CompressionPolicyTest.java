@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.pruner.chip.ChipKind;
+import io.prunegate.pruner.chip.ChipMethod;
 import io.prunegate.pruner.chip.ChipTuningOptions;
 import io.prunegate.pruner.chip.LayerSelection;
+import io.prunegate.pruner.jobs.CompressionMethods;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Strict policy parsing: the shipped k8s policy, every field, and errors that name the field. */
-class CompressionPolicyTest {
+public class CompressionPolicyTest {
 
   /** The policy.json block of k8s/base/pruner.yaml, cut out of the YAML. */
-  static String k8sPolicy() throws Exception {
+  public static String k8sPolicy() throws Exception {
     List<String> lines = Files.readAllLines(Path.of("..", "k8s", "base", "pruner.yaml"));
     StringBuilder json = new StringBuilder();
     boolean in = false;

@@ -1,10 +1,10 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.jobs;
 
 import io.prunegate.registry.Job;
 
 /**
- * Watches the jobs a {@link PrunerService} runs (the standalone demo prints them; tests wait on
- * them). Called on the worker's thread: keep it quick and never throw.
+ * Watches the jobs a {@link io.prunegate.pruner.service.PrunerService} runs (the standalone demo
+ * prints them; tests wait on them). Called on the worker's thread: keep it quick and never throw.
  */
 public interface JobObserver {
 

@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.policy;
 
 import io.prunegate.pruner.data.BuiltinDatasets;
 import io.prunegate.pruner.data.DatasetColumns;

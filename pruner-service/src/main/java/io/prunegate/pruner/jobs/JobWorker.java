@@ -1,5 +1,6 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.jobs;
 
+import io.prunegate.pruner.config.PrunerConfig;
 import io.prunegate.registry.Job;
 import io.prunegate.registry.client.RegistryClient;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.policy;
 
 /**
  * A compression policy (or a part a method reads) is invalid. The message names the field, e.g.

@@ -1,10 +1,20 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.jobs;
 
 import io.prunegate.model.bundle.BundleManifest;
 import io.prunegate.model.bundle.VariantBundle;
+import io.prunegate.pruner.chip.ChipMethod;
+import io.prunegate.pruner.config.PrunerConfig;
 import io.prunegate.pruner.data.DatasetSplits;
 import io.prunegate.pruner.evaluation.VariantEvaluation;
 import io.prunegate.pruner.evaluation.VariantEvaluator;
+import io.prunegate.pruner.method.Candidate;
+import io.prunegate.pruner.method.CompressionMethod;
+import io.prunegate.pruner.method.CompressionRequest;
+import io.prunegate.pruner.pareto.ParetoTable;
+import io.prunegate.pruner.pareto.VariantMetrics;
+import io.prunegate.pruner.policy.CompressionPolicy;
+import io.prunegate.pruner.policy.MethodSpec;
+import io.prunegate.pruner.policy.PolicyData;
 import io.prunegate.pruner.progress.ProgressListener;
 import io.prunegate.registry.Artifact;
 import io.prunegate.registry.Job;

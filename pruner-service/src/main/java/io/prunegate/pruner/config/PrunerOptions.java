@@ -1,4 +1,4 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.config;
 
 import static io.prunegate.config.ValueGrammar.DURATION_TYPE;
 import static io.prunegate.config.ValueGrammar.INT;

@@ -1,9 +1,14 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.prunegate.model.bundle.BundleManifest;
 import io.prunegate.model.bundle.VariantBundle;
+import io.prunegate.pruner.method.Candidate;
+import io.prunegate.pruner.pareto.ParetoTable;
+import io.prunegate.pruner.pareto.VariantMetrics;
+import io.prunegate.pruner.policy.CompressionPolicy;
+import io.prunegate.pruner.policy.MethodSpec;
 import io.prunegate.registry.Artifact;
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.testing.GoldenFiles;

@@ -1,6 +1,8 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.jobs;
 
 import io.prunegate.events.ModelEvent;
+import io.prunegate.pruner.policy.CompressionPolicy;
+import io.prunegate.pruner.policy.PolicyException;
 import io.prunegate.registry.Job;
 import io.prunegate.registry.NewJob;
 import java.util.LinkedHashMap;

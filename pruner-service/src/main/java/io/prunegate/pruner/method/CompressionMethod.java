@@ -1,5 +1,7 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.method;
 
+import io.prunegate.pruner.policy.MethodSpec;
+import io.prunegate.pruner.policy.PolicyException;
 import io.prunegate.pruner.progress.ProgressListener;
 import java.util.List;
 
@@ -11,17 +13,18 @@ import java.util.List;
  * promotes the best accepted one.
  *
  * <p>To add a method (FinerCut, LLM-Pruner): write a class implementing this interface in its
- * feature package, and add one instance to {@link CompressionMethods#builtin}. A policy naming a
- * method that is not in the catalogue fails its job with a message listing the available ones.
+ * feature package, and add one instance to {@link
+ * io.prunegate.pruner.jobs.CompressionMethods#builtin}. A policy naming a method that is not in the
+ * catalogue fails its job with a message listing the available ones.
  *
  * <p>Contract of {@link #compress}: write every candidate as a complete variant bundle (HF files,
  * {@code chips.safetensors}, {@code manifest.json}, see {@code VariantBundle}) in its own directory
  * under {@link CompressionRequest#outputDir()}; candidates must be classifiers (carry chips) so
  * that the evaluator can measure their accuracy on the labelled validation split. Report progress
- * through the listener (it also keeps the job's lease alive; it throws {@link LeaseLostException}
- * when the job was handed to another worker, which must propagate). Given the same inputs, a method
- * should produce the same candidate names, so that a retried job recognises the variants it
- * registered before.
+ * through the listener (it also keeps the job's lease alive; it throws {@link
+ * io.prunegate.pruner.jobs.LeaseLostException} when the job was handed to another worker, which
+ * must propagate). Given the same inputs, a method should produce the same candidate names, so that
+ * a retried job recognises the variants it registered before.
  */
 public interface CompressionMethod {
 

@@ -1,8 +1,9 @@
-package io.prunegate.pruner.service;
+package io.prunegate.pruner.config;
 
 import io.prunegate.config.OptionValues;
 import io.prunegate.events.Topics;
 import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.pruner.policy.CompressionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
