@@ -87,9 +87,9 @@ final class JobRunner {
   Job run(Job job) {
     long t0 = System.nanoTime();
     Path jobDir = config.workDir().resolve("jobs").resolve(job.id());
-    String step = "reading the policy";
     observer.jobStarted(job);
     try (JobLease lease = new JobLease(registry, job, workerId, config.heartbeat(), observer)) {
+      Attempt a = new Attempt(job, jobDir, lease);
       try {
         if (job.attempts() > config.maxAttempts()) {
           lease.close();
@@ -100,143 +100,24 @@ final class JobRunner {
                   + " attempts that did not end (worker crashed or lost its lease each time)",
               t0);
         }
-        // candidates of completed methods survive a crash (see CandidateCheckpoint); the rest is
-        // redone
-        deleteRecursively(jobDir.resolve("data"));
-        deleteRecursively(jobDir.resolve("report"));
-        Files.createDirectories(jobDir);
-        CompressionPolicy policy = CompressionJobs.policyOf(job);
-        List<CompressionMethod> chosen = methods.validate(policy);
-
-        step = "downloading " + job.model() + ":" + job.version();
-        lease.update(0.01, step);
-        DownloadedVersion parent =
-            registry.download(job.model(), job.version(), config.workDir().resolve("models"));
-
-        step = "reading the dataset";
-        lease.update(0.04, step);
-        PolicyData policyData = new PolicyData(registry, jobDir.resolve("data"));
-        DatasetSplits data = policyData.splits(policy.data());
-        checkLabels(registry.getModel(job.model()), data);
-        Optional<Path> calibration = policyData.calibration(policy.calibration());
-
-        List<MethodSpec> specs = policy.methods();
-        List<Produced> produced = new ArrayList<>();
-        double span = 0.6 / specs.size();
-        for (int i = 0; i < specs.size(); i++) {
-          MethodSpec spec = specs.get(i);
-          step = "method " + spec.method() + " (" + spec.field() + ")";
-          ProgressListener slice =
-              prefixed(lease.slice(0.05 + i * span, 0.05 + (i + 1) * span), spec.label());
-          for (Candidate c :
-              candidates(
-                  chosen.get(i), spec, job, jobDir, parent, data, calibration, policy, slice)) {
-            produced.add(new Produced(spec, c, spec.label() + "-" + c.role()));
-          }
-        }
-        if (produced.stream().noneMatch(p -> p.candidate().baseline())) {
-          // the comparison needs the parent's own classifier: chip-tuning's full-depth chip
-          MethodSpec spec = baselineSpec();
-          step = "building the baseline";
-          ProgressListener slice = prefixed(lease.slice(0.65, 0.68), spec.label());
-          for (Candidate c :
-              candidates(
-                  new ChipMethod(), spec, job, jobDir, parent, data, calibration, policy, slice)) {
-            if (c.baseline()) {
-              produced.add(new Produced(spec, c, spec.label() + "-" + c.role()));
-            }
-          }
-        }
-        // the baseline first: every other variant's metrics are relative to it
-        produced.sort(Comparator.comparing((Produced p) -> !p.candidate().baseline()));
-        if (!produced.get(0).candidate().baseline()) {
-          throw new IllegalStateException("chip-tuning produced no baseline candidate");
-        }
-
-        VariantEvaluator evaluator =
-            new VariantEvaluator(config.runtime(), config.latencyIterations());
-        List<ParetoTable.Entry> entries = new ArrayList<>();
-        VariantMetrics baseline = null;
-        double evalSpan = 0.29 / produced.size();
-        for (int i = 0; i < produced.size(); i++) {
-          Produced p = produced.get(i);
-          boolean isBaseline = i == 0;
-          step = "evaluating and registering " + p.variant();
-          lease.update(0.68 + i * evalSpan, step);
-          Optional<ModelVersion> existing = findRegistered(job, p.variant());
-          ModelVersion version;
-          VariantMetrics metrics;
-          if (existing.isPresent()) {
-            version = existing.get();
-            metrics = VariantMetrics.fromMap(version.metrics());
-            LOG.info(
-                "job {}: variant {} already registered as version {} (retry), reusing it",
-                job.id(),
-                p.variant(),
-                version.version());
-          } else {
-            VariantEvaluation e = evaluator.evaluate(p.candidate().bundle(), data.validation());
-            lease.requireHeld();
-            metrics = metricsOf(e, data.validation().size());
-            relabelLineage(p.candidate().bundle(), job, parent.version());
-            version =
-                registry.createVersion(
-                    job.model(),
-                    p.candidate().bundle(),
-                    spec(
-                        job,
-                        p,
-                        metrics,
-                        isBaseline ? metrics : baseline,
-                        policy.acceptance(),
-                        isBaseline));
-            LOG.info(
-                "job {}: registered {} as {}:{} accuracy={} throughput={}/s",
-                job.id(),
-                p.variant(),
-                version.model(),
-                version.version(),
-                String.format("%.4f", metrics.accuracy()),
-                String.format("%.1f", metrics.throughputPerSecond()));
-          }
-          if (isBaseline) {
-            baseline = metrics;
-          }
-          entries.add(
-              new ParetoTable.Entry(
-                  p.variant(), p.spec().method(), version.version(), metrics, isBaseline));
-        }
-
-        step = "writing the report";
-        lease.update(0.97, step);
-        ParetoTable table =
-            ParetoTable.compare(job.model(), job.version(), policy.acceptance(), entries);
-        List<Path> reportFiles = table.write(jobDir.resolve("report"));
-        List<Artifact> report = new ArrayList<>();
-        for (Path f : reportFiles) {
-          report.add(registry.uploadArtifact(f));
-        }
-
-        Optional<ParetoTable.Row> best = table.best();
-        if (best.isPresent()) {
-          step = "moving alias " + policy.alias();
-          lease.requireHeld();
-          RegisteredModel m = registry.getModel(job.model());
-          Integer current = m.aliases().get(policy.alias());
-          if (current == null || current != best.get().version()) {
-            registry.setAlias(job.model(), policy.alias(), best.get().version());
-          }
-        }
-        step = "finishing";
-        lease.close();
-        lease.requireHeld();
-        Job done = registry.finishJob(job.id(), workerId, result(table, policy, report));
+        a.prepare();
+        a.download();
+        a.readData();
+        a.compress();
+        a.ensureBaseline();
+        a.evaluate();
+        a.report();
+        a.moveAlias();
+        Job done = a.finish();
         LOG.info(
             "job {} finished in {} s: {} variants, best {}",
             job.id(),
             (System.nanoTime() - t0) / 1_000_000_000,
-            entries.size(),
-            best.map(b -> b.variant() + " (version " + b.version() + ")").orElse("none accepted"));
+            a.entries.size(),
+            a.table
+                .best()
+                .map(b -> b.variant() + " (version " + b.version() + ")")
+                .orElse("none accepted"));
         observer.jobEnded(done);
         return done;
       } catch (LeaseLostException e) {
@@ -244,7 +125,7 @@ final class JobRunner {
         observer.jobAbandoned(job, e.getMessage());
         return job;
       } catch (Exception | LinkageError e) {
-        LOG.warn("job {} failed while {}", job.id(), step, e);
+        LOG.warn("job {} failed while {}", job.id(), a.step, e);
         lease.close();
         try {
           lease.requireHeld();
@@ -252,7 +133,7 @@ final class JobRunner {
           observer.jobAbandoned(job, lost.getMessage());
           return job;
         }
-        return fail(job, step + ": " + reason(e), t0);
+        return fail(job, a.step + ": " + reason(e), t0);
       }
     } finally {
       try {
@@ -264,51 +145,222 @@ final class JobRunner {
   }
 
   /**
-   * The candidates of one policy entry: those checkpointed by an earlier attempt of this job on
-   * this machine when they are intact, else the method's fresh output (then checkpointed).
+   * One attempt at a job, one method per {@link JobStage}: each stage reads what the earlier ones
+   * left in the fields and names itself in {@link #step}, which a failure's reason quotes.
    */
-  private List<Candidate> candidates(
-      CompressionMethod method,
-      MethodSpec spec,
-      Job job,
-      Path jobDir,
-      DownloadedVersion parent,
-      DatasetSplits data,
-      Optional<Path> calibration,
-      CompressionPolicy policy,
-      ProgressListener progress)
-      throws Exception {
-    Path out = jobDir.resolve("candidates").resolve(spec.label());
-    Optional<List<Candidate>> done = CandidateCheckpoint.read(out, spec.method());
-    if (done.isPresent()) {
-      LOG.info(
-          "job {}: reusing the {} candidates {} built before the restart",
-          job.id(),
-          spec.label(),
-          done.get().stream().map(Candidate::role).toList());
-      progress.update(1, "reused " + done.get().size() + " candidates built before");
-      return done.get();
+  private final class Attempt {
+    private final Job job;
+    private final Path jobDir;
+    private final JobLease lease;
+    private String step = "reading the policy";
+    private CompressionPolicy policy;
+    private List<CompressionMethod> chosen;
+    private DownloadedVersion parent;
+    private DatasetSplits data;
+    private Optional<Path> calibration;
+    private final List<Produced> produced = new ArrayList<>();
+    private final List<ParetoTable.Entry> entries = new ArrayList<>();
+    private ParetoTable table;
+    private final List<Artifact> reportArtifacts = new ArrayList<>();
+
+    Attempt(Job job, Path jobDir, JobLease lease) {
+      this.job = job;
+      this.jobDir = jobDir;
+      this.lease = lease;
     }
-    deleteRecursively(out);
-    Files.createDirectories(out);
-    CompressionRequest request =
-        new CompressionRequest(
-            spec,
-            job.model(),
-            job.version(),
-            parent.directory(),
-            data,
-            calibration,
-            out,
-            config.runtime(),
-            policy.data().seed(),
-            config.latencyIterations());
-    List<Candidate> candidates = method.compress(request, progress);
-    if (candidates.isEmpty()) {
-      throw new IllegalStateException("produced no candidate");
+
+    /** {@link JobStage#PREPARING}: a clean job directory, the policy and its methods. */
+    void prepare() throws IOException {
+      // candidates of completed methods survive a crash (see CandidateCheckpoint); the rest is
+      // redone
+      deleteRecursively(jobDir.resolve("data"));
+      deleteRecursively(jobDir.resolve("report"));
+      Files.createDirectories(jobDir);
+      policy = CompressionJobs.policyOf(job);
+      chosen = methods.validate(policy);
     }
-    CandidateCheckpoint.write(out, spec.method(), candidates);
-    return candidates;
+
+    /** {@link JobStage#DOWNLOADING}: the parent version. */
+    void download() {
+      step = "downloading " + job.model() + ":" + job.version();
+      JobStage.DOWNLOADING.begin(lease, step);
+      parent = registry.download(job.model(), job.version(), config.workDir().resolve("models"));
+    }
+
+    /** {@link JobStage#READING_DATA}: the splits (labels checked against the model's) and text. */
+    void readData() {
+      step = "reading the dataset";
+      JobStage.READING_DATA.begin(lease, step);
+      PolicyData policyData = new PolicyData(registry, jobDir.resolve("data"));
+      data = policyData.splits(policy.data());
+      checkLabels(registry.getModel(job.model()), data);
+      calibration = policyData.calibration(policy.calibration());
+    }
+
+    /** {@link JobStage#COMPRESSING}: every method of the policy, in order. */
+    void compress() throws Exception {
+      List<MethodSpec> specs = policy.methods();
+      for (int i = 0; i < specs.size(); i++) {
+        MethodSpec spec = specs.get(i);
+        step = "method " + spec.method() + " (" + spec.field() + ")";
+        ProgressListener slice =
+            prefixed(JobStage.COMPRESSING.part(lease, i, specs.size()), spec.label());
+        for (Candidate c : candidates(chosen.get(i), spec, slice)) {
+          produced.add(new Produced(spec, c, spec.label() + "-" + c.role()));
+        }
+      }
+    }
+
+    /**
+     * {@link JobStage#BASELINE}: the parent's own classifier when no method produced it, then the
+     * baseline first: every other variant's metrics are relative to it.
+     */
+    void ensureBaseline() throws Exception {
+      if (produced.stream().noneMatch(p -> p.candidate().baseline())) {
+        // the comparison needs the parent's own classifier: chip-tuning's full-depth chip
+        MethodSpec spec = baselineSpec();
+        step = "building the baseline";
+        ProgressListener slice = prefixed(JobStage.BASELINE.range(lease), spec.label());
+        for (Candidate c : candidates(new ChipMethod(), spec, slice)) {
+          if (c.baseline()) {
+            produced.add(new Produced(spec, c, spec.label() + "-" + c.role()));
+          }
+        }
+      }
+      produced.sort(Comparator.comparing((Produced p) -> !p.candidate().baseline()));
+      if (!produced.get(0).candidate().baseline()) {
+        throw new IllegalStateException("chip-tuning produced no baseline candidate");
+      }
+    }
+
+    /**
+     * {@link JobStage#EVALUATING}: measures and registers every candidate, or reuses the version a
+     * previous attempt registered for it.
+     */
+    void evaluate() {
+      VariantEvaluator evaluator =
+          new VariantEvaluator(config.runtime(), config.latencyIterations());
+      VariantMetrics baseline = null;
+      for (int i = 0; i < produced.size(); i++) {
+        Produced p = produced.get(i);
+        boolean isBaseline = i == 0;
+        step = "evaluating and registering " + p.variant();
+        JobStage.EVALUATING.beginPart(lease, i, produced.size(), step);
+        Optional<ModelVersion> existing = findRegistered(job, p.variant());
+        ModelVersion version;
+        VariantMetrics metrics;
+        if (existing.isPresent()) {
+          version = existing.get();
+          metrics = VariantMetrics.fromMap(version.metrics());
+          LOG.info(
+              "job {}: variant {} already registered as version {} (retry), reusing it",
+              job.id(),
+              p.variant(),
+              version.version());
+        } else {
+          VariantEvaluation e = evaluator.evaluate(p.candidate().bundle(), data.validation());
+          lease.requireHeld();
+          metrics = metricsOf(e, data.validation().size());
+          relabelLineage(p.candidate().bundle(), job, parent.version());
+          version =
+              registry.createVersion(
+                  job.model(),
+                  p.candidate().bundle(),
+                  spec(
+                      job,
+                      p,
+                      metrics,
+                      isBaseline ? metrics : baseline,
+                      policy.acceptance(),
+                      isBaseline));
+          LOG.info(
+              "job {}: registered {} as {}:{} accuracy={} throughput={}/s",
+              job.id(),
+              p.variant(),
+              version.model(),
+              version.version(),
+              String.format("%.4f", metrics.accuracy()),
+              String.format("%.1f", metrics.throughputPerSecond()));
+        }
+        if (isBaseline) {
+          baseline = metrics;
+        }
+        entries.add(
+            new ParetoTable.Entry(
+                p.variant(), p.spec().method(), version.version(), metrics, isBaseline));
+      }
+    }
+
+    /** {@link JobStage#REPORTING}: the Pareto table, written and uploaded. */
+    void report() throws IOException {
+      step = "writing the report";
+      JobStage.REPORTING.begin(lease, step);
+      table = ParetoTable.compare(job.model(), job.version(), policy.acceptance(), entries);
+      for (Path f : table.write(jobDir.resolve("report"))) {
+        reportArtifacts.add(registry.uploadArtifact(f));
+      }
+    }
+
+    /** {@link JobStage#REPORTING}: the policy's alias to the best accepted variant, if any. */
+    void moveAlias() {
+      Optional<ParetoTable.Row> best = table.best();
+      if (best.isPresent()) {
+        step = "moving alias " + policy.alias();
+        lease.requireHeld();
+        RegisteredModel m = registry.getModel(job.model());
+        Integer current = m.aliases().get(policy.alias());
+        if (current == null || current != best.get().version()) {
+          registry.setAlias(job.model(), policy.alias(), best.get().version());
+        }
+      }
+    }
+
+    /** {@link JobStage#REPORTING}: the job finished with its result, while the lease is held. */
+    Job finish() {
+      step = "finishing";
+      lease.close();
+      lease.requireHeld();
+      return registry.finishJob(job.id(), workerId, result(table, policy, reportArtifacts));
+    }
+
+    /**
+     * The candidates of one policy entry: those checkpointed by an earlier attempt of this job on
+     * this machine when they are intact, else the method's fresh output (then checkpointed).
+     */
+    private List<Candidate> candidates(
+        CompressionMethod method, MethodSpec spec, ProgressListener progress) throws Exception {
+      Path out = jobDir.resolve("candidates").resolve(spec.label());
+      Optional<List<Candidate>> done = CandidateCheckpoint.read(out, spec.method());
+      if (done.isPresent()) {
+        LOG.info(
+            "job {}: reusing the {} candidates {} built before the restart",
+            job.id(),
+            spec.label(),
+            done.get().stream().map(Candidate::role).toList());
+        progress.update(1, "reused " + done.get().size() + " candidates built before");
+        return done.get();
+      }
+      deleteRecursively(out);
+      Files.createDirectories(out);
+      CompressionRequest request =
+          new CompressionRequest(
+              spec,
+              job.model(),
+              job.version(),
+              parent.directory(),
+              data,
+              calibration,
+              out,
+              config.runtime(),
+              policy.data().seed(),
+              config.latencyIterations());
+      List<Candidate> candidates = method.compress(request, progress);
+      if (candidates.isEmpty()) {
+        throw new IllegalStateException("produced no candidate");
+      }
+      CandidateCheckpoint.write(out, spec.method(), candidates);
+      return candidates;
+    }
   }
 
   private Job fail(Job job, String reason, long t0) {
