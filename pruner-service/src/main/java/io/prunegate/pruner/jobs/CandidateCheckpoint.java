@@ -1,11 +1,9 @@
 package io.prunegate.pruner.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.prunegate.model.bundle.VariantBundle;
+import io.prunegate.pruner.PrunerJson;
 import io.prunegate.pruner.method.Candidate;
-import io.prunegate.registry.RegistryJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,24 +31,29 @@ final class CandidateCheckpoint {
 
   private CandidateCheckpoint() {}
 
+  /** {@value #FILE}: the method and its candidates, bundles relative to the file when inside. */
+  @JsonPropertyOrder({"method", "candidates"})
+  record Checkpoint(String method, List<Entry> candidates) {}
+
+  /** One candidate; every field required (a {@code null} one voids the checkpoint). */
+  @JsonPropertyOrder({"role", "bundle", "baseline"})
+  record Entry(String role, String bundle, Boolean baseline) {}
+
   /** Writes the checkpoint of {@code outputDir} (atomically, after the candidates). */
   static void write(Path outputDir, String method, List<Candidate> candidates) {
-    ObjectNode root = RegistryJson.mapper().createObjectNode();
-    root.put("method", method);
-    ArrayNode list = root.putArray("candidates");
+    Path base = outputDir.toAbsolutePath().normalize();
+    List<Entry> entries = new ArrayList<>();
     for (Candidate c : candidates) {
-      ObjectNode n = list.addObject();
-      n.put("role", c.role());
       Path bundle = c.bundle().toAbsolutePath().normalize();
-      Path base = outputDir.toAbsolutePath().normalize();
-      n.put(
-          "bundle",
-          bundle.startsWith(base) ? base.relativize(bundle).toString() : bundle.toString());
-      n.put("baseline", c.baseline());
+      entries.add(
+          new Entry(
+              c.role(),
+              bundle.startsWith(base) ? base.relativize(bundle).toString() : bundle.toString(),
+              c.baseline()));
     }
     try {
       Path tmp = Files.createTempFile(outputDir, FILE, ".tmp");
-      Files.write(tmp, RegistryJson.write(root));
+      Files.write(tmp, PrunerJson.write(new Checkpoint(method, entries)));
       Files.move(
           tmp,
           outputDir.resolve(FILE),
@@ -67,15 +71,19 @@ final class CandidateCheckpoint {
       return Optional.empty();
     }
     try {
-      JsonNode root = RegistryJson.parse(Files.readAllBytes(file));
-      if (!method.equals(root.path("method").asText())) {
+      Checkpoint root = PrunerJson.read(Files.readAllBytes(file), Checkpoint.class);
+      if (root == null || !method.equals(root.method()) || root.candidates() == null) {
         return Optional.empty();
       }
       List<Candidate> out = new ArrayList<>();
-      for (JsonNode n : root.path("candidates")) {
-        Path bundle = outputDir.resolve(n.get("bundle").asText());
+      for (Entry n : root.candidates()) {
+        Path bundle = outputDir.resolve(Objects.requireNonNull(n.bundle(), "bundle"));
         VariantBundle.verify(bundle);
-        out.add(new Candidate(n.get("role").asText(), bundle, n.get("baseline").asBoolean()));
+        out.add(
+            new Candidate(
+                Objects.requireNonNull(n.role(), "role"),
+                bundle,
+                Objects.requireNonNull(n.baseline(), "baseline")));
       }
       return out.isEmpty() ? Optional.empty() : Optional.of(out);
     } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package io.prunegate.pruner.jobs;
 
 import io.prunegate.model.bundle.BundleManifest;
 import io.prunegate.model.bundle.VariantBundle;
+import io.prunegate.pruner.PrunerJson;
 import io.prunegate.pruner.chip.ChipMethod;
 import io.prunegate.pruner.config.PrunerConfig;
 import io.prunegate.pruner.data.DatasetSplits;
@@ -469,14 +470,17 @@ final class JobRunner {
     Map<String, Object> params = new LinkedHashMap<>(p.spec().parameters());
     params.put("variant", p.variant());
     params.put("policy_entry", p.spec().field());
-    Map<String, Object> m = new LinkedHashMap<>(metrics.toMap());
     double drop = (baseline.accuracy() - metrics.accuracy()) * 100.0;
     double speedup = metrics.throughputPerSecond() / baseline.throughputPerSecond();
-    m.put("baseline_accuracy", baseline.accuracy());
-    m.put("accuracy_drop_points", drop);
-    m.put("speedup", speedup);
-    m.put("accepted", !isBaseline && acceptance.accepts(drop, speedup));
-    m.put("device", config.runtime().device());
+    Map<String, Object> m =
+        PrunerJson.toMap(
+            new RegisteredMetrics(
+                metrics,
+                baseline.accuracy(),
+                drop,
+                speedup,
+                !isBaseline && acceptance.accepts(drop, speedup),
+                config.runtime().device()));
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(TAG_JOB, job.id());
     tags.put(TAG_VARIANT, p.variant());
@@ -525,42 +529,7 @@ final class JobRunner {
   /** The job's result as the registry stores it: the table's verdicts and the report files. */
   static Map<String, Object> result(
       ParetoTable table, CompressionPolicy policy, List<Artifact> report) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    List<Map<String, Object>> variants = new ArrayList<>();
-    for (ParetoTable.Row row : table.rows()) {
-      Map<String, Object> v = new LinkedHashMap<>();
-      v.put("variant", row.variant());
-      v.put("method", row.method());
-      v.put("version", row.version());
-      v.put("accuracy", row.metrics().accuracy());
-      v.put("throughput_per_second", row.metrics().throughputPerSecond());
-      v.put("accuracy_drop_points", row.accuracyDropPoints());
-      v.put("speedup", row.speedup());
-      v.put("baseline", row.baseline());
-      v.put("accepted", row.accepted());
-      v.put("pareto_optimal", row.paretoOptimal());
-      variants.add(v);
-    }
-    r.put("variants", variants);
-    r.put("alias", policy.alias());
-    table
-        .best()
-        .ifPresent(
-            b -> {
-              r.put("best_variant", b.variant());
-              r.put("best_version", b.version());
-            });
-    Map<String, Object> rep = new LinkedHashMap<>();
-    for (Artifact a : report) {
-      // insertion-ordered: Map.of iterates in a per-JVM random order, so the JSON differed by run
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", a.name());
-      entry.put("sha256", a.sha256());
-      entry.put("size", a.size());
-      rep.put(a.name(), entry);
-    }
-    r.put("report", rep);
-    return r;
+    return PrunerJson.toMap(JobResult.of(table, policy, report));
   }
 
   static void deleteRecursively(Path dir) throws IOException {

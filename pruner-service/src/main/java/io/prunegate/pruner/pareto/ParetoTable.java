@@ -1,9 +1,10 @@
 package io.prunegate.pruner.pareto;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prunegate.pruner.PrunerJson;
 import io.prunegate.pruner.policy.CompressionPolicy;
-import io.prunegate.registry.RegistryJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,17 @@ public record ParetoTable(
    * @param accepted meets the acceptance rule (never true for the baseline itself)
    * @param paretoOptimal not dominated by another variant
    */
+  @JsonPropertyOrder({
+    "variant",
+    "method",
+    "version",
+    "baseline",
+    "metrics",
+    "accuracy_drop_points",
+    "speedup",
+    "accepted",
+    "pareto_optimal"
+  })
   public record Row(
       String variant,
       String method,
@@ -120,35 +132,35 @@ public record ParetoTable(
 
   /** The table as JSON. */
   public ObjectNode toJson() {
-    ObjectNode o = RegistryJson.mapper().createObjectNode();
-    o.put("model", model);
-    o.put("parent_version", parentVersion);
-    ObjectNode a = o.putObject("acceptance");
-    a.put("max_accuracy_drop_points", acceptance.maxAccuracyDropPoints());
-    a.put("min_speedup", acceptance.minSpeedup());
-    ArrayNode list = o.putArray("variants");
-    for (Row r : rows) {
-      ObjectNode n = list.addObject();
-      n.put("variant", r.variant());
-      n.put("method", r.method());
-      n.put("version", r.version());
-      n.put("baseline", r.baseline());
-      n.set("metrics", RegistryJson.toTree(r.metrics().toMap()));
-      n.put("accuracy_drop_points", r.accuracyDropPoints());
-      n.put("speedup", r.speedup());
-      n.put("accepted", r.accepted());
-      n.put("pareto_optimal", r.paretoOptimal());
-    }
-    best().ifPresent(b -> o.put("best", b.variant()));
-    return o;
+    return (ObjectNode)
+        PrunerJson.toTree(
+            new Report(
+                model,
+                parentVersion,
+                new AcceptanceJson(acceptance.maxAccuracyDropPoints(), acceptance.minSpeedup()),
+                rows,
+                best().map(Row::variant).orElse(null)));
   }
+
+  /** {@value #JSON}: the table, its rule, and the best variant's name when one was accepted. */
+  @JsonPropertyOrder({"model", "parent_version", "acceptance", "variants", "best"})
+  private record Report(
+      String model,
+      int parentVersion,
+      AcceptanceJson acceptance,
+      List<Row> variants,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String best) {}
+
+  /** The acceptance rule as the report states it (the policy's own type has more accessors). */
+  @JsonPropertyOrder({"max_accuracy_drop_points", "min_speedup"})
+  private record AcceptanceJson(double maxAccuracyDropPoints, double minSpeedup) {}
 
   /** Writes {@value #JSON} and {@value #HTML} into {@code dir}; returns their paths. */
   public List<Path> write(Path dir) {
     try {
       Files.createDirectories(dir);
       Path json = dir.resolve(JSON);
-      Files.write(json, RegistryJson.write(toJson()));
+      Files.write(json, PrunerJson.write(toJson()));
       Path html = dir.resolve(HTML);
       Files.writeString(html, toHtml(), StandardCharsets.UTF_8);
       return List.of(json, html);

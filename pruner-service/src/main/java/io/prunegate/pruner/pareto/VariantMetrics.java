@@ -1,6 +1,10 @@
 package io.prunegate.pruner.pareto;
 
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.prunegate.pruner.PrunerJson;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
@@ -20,48 +24,55 @@ import java.util.OptionalDouble;
  * @param throughputPerSecond examples per second at batch 32
  * @param meanExitLayer mean layers run per example with early exit, empty without
  */
+@JsonPropertyOrder({
+  "accuracy",
+  "validation_examples",
+  "parameters",
+  "flops_per_token",
+  "latency_b1_p50_ms",
+  "latency_b1_p95_ms",
+  "latency_b32_p50_ms",
+  "latency_b32_p95_ms",
+  "throughput_per_second",
+  "mean_exit_layer"
+})
 public record VariantMetrics(
     double accuracy,
-    int examples,
+    @JsonProperty("validation_examples") int examples,
     long parameters,
     double flopsPerToken,
-    double batch1P50Ms,
-    double batch1P95Ms,
-    double batch32P50Ms,
-    double batch32P95Ms,
+    @JsonProperty("latency_b1_p50_ms") double batch1P50Ms,
+    @JsonProperty("latency_b1_p95_ms") double batch1P95Ms,
+    @JsonProperty("latency_b32_p50_ms") double batch32P50Ms,
+    @JsonProperty("latency_b32_p95_ms") double batch32P95Ms,
     double throughputPerSecond,
-    OptionalDouble meanExitLayer) {
+    @JsonInclude(JsonInclude.Include.NON_ABSENT) OptionalDouble meanExitLayer) {
+
+  /** The keys {@link #fromMap} requires, in {@link #toMap} order. */
+  private static final List<String> REQUIRED =
+      List.of(
+          "accuracy",
+          "validation_examples",
+          "parameters",
+          "flops_per_token",
+          "latency_b1_p50_ms",
+          "latency_b1_p95_ms",
+          "latency_b32_p50_ms",
+          "latency_b32_p95_ms",
+          "throughput_per_second");
 
   /** The registry metrics map (snake_case keys; NaN never written, JSON has no NaN). */
   public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("accuracy", accuracy);
-    m.put("validation_examples", examples);
-    m.put("parameters", parameters);
-    m.put("flops_per_token", flopsPerToken);
-    m.put("latency_b1_p50_ms", batch1P50Ms);
-    m.put("latency_b1_p95_ms", batch1P95Ms);
-    m.put("latency_b32_p50_ms", batch32P50Ms);
-    m.put("latency_b32_p95_ms", batch32P95Ms);
-    m.put("throughput_per_second", throughputPerSecond);
-    meanExitLayer.ifPresent(v -> m.put("mean_exit_layer", v));
-    return m;
+    return PrunerJson.toMap(this);
   }
 
   /** Reads the metrics of a registered version; fails naming a missing key. */
   public static VariantMetrics fromMap(Map<String, Object> m) {
-    Object exit = m.get("mean_exit_layer");
-    return new VariantMetrics(
-        number(m, "accuracy"),
-        (int) number(m, "validation_examples"),
-        (long) number(m, "parameters"),
-        number(m, "flops_per_token"),
-        number(m, "latency_b1_p50_ms"),
-        number(m, "latency_b1_p95_ms"),
-        number(m, "latency_b32_p50_ms"),
-        number(m, "latency_b32_p95_ms"),
-        number(m, "throughput_per_second"),
-        exit instanceof Number n ? OptionalDouble.of(n.doubleValue()) : OptionalDouble.empty());
+    // the registry's metrics hold more keys (speedup, device, ...): those are ignored
+    for (String key : REQUIRED) {
+      number(m, key);
+    }
+    return PrunerJson.fromMap(m, VariantMetrics.class);
   }
 
   private static double number(Map<String, Object> m, String key) {
