@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.prunegate.config.OptionTable;
 import io.prunegate.config.ProcessOptions;
 import io.prunegate.gateway.config.GatewayOptions;
-import io.prunegate.pruner.service.PrunerOptions;
+import io.prunegate.pruner.config.PrunerOptions;
 import io.prunegate.registry.server.RegistryOptions;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,12 @@
 package io.prunegate.pruner.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +52,13 @@ public final class DatasetReader {
       List.of("label", "labels", "class", "category", "target", "intent", "sentiment", "y");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Blank lines between records are skipped, as in TSV and JSONL files. */
+  private static final CsvMapper CSV =
+      CsvMapper.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+
+  /** No header in the schema: the first record is the header, matched against the columns. */
+  private static final CsvSchema CSV_SCHEMA = CsvSchema.emptySchema().withoutEscapeChar();
 
   private DatasetReader() {}
 
@@ -176,8 +188,8 @@ public final class DatasetReader {
     RawRows rows =
         switch (format(file, lines)) {
           case "jsonl" -> readJsonl(file, lines, columns);
-          case "tsv" -> readDelimited(file, lines, columns, '\t');
-          default -> readDelimited(file, lines, columns, ',');
+          case "tsv" -> readTsv(file, lines, columns);
+          default -> readCsv(file, lines, columns);
         };
     if (rows.texts().isEmpty()) {
       throw new IllegalArgumentException(file + ": has a header but no rows");
@@ -214,7 +226,7 @@ public final class DatasetReader {
       JsonNode node;
       try {
         node = JSON.readTree(line);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         throw new IllegalArgumentException(
             file + " line " + (i + 1) + ": not valid JSON: " + e.getOriginalMessage(), e);
       }
@@ -245,8 +257,7 @@ public final class DatasetReader {
     return new RawRows(file, texts, labels, lineNos);
   }
 
-  private static RawRows readDelimited(
-      Path file, List<String> lines, DatasetColumns columns, char delimiter) {
+  private static RawRows readTsv(Path file, List<String> lines, DatasetColumns columns) {
     List<List<String>> records = new ArrayList<>();
     List<Integer> lineNos = new ArrayList<>();
     int i = 0;
@@ -255,17 +266,73 @@ public final class DatasetReader {
         i++;
         continue;
       }
-      int start = i;
-      List<String> fields = new ArrayList<>();
-      if (delimiter == '\t') {
-        fields.addAll(List.of(lines.get(i).split("\t", -1)));
-        i++;
-      } else {
-        i = parseCsvRecord(file, lines, i, fields);
-      }
-      records.add(fields);
-      lineNos.add(start + 1);
+      records.add(List.of(lines.get(i).split("\t", -1)));
+      lineNos.add(i + 1);
+      i++;
     }
+    return rows(file, records, lineNos, columns);
+  }
+
+  /** Reads {@code lines} as RFC 4180 CSV: quoted fields may hold commas, quotes and newlines. */
+  private static RawRows readCsv(Path file, List<String> lines, DatasetColumns columns) {
+    List<List<String>> records = new ArrayList<>();
+    List<Integer> lineNos = new ArrayList<>();
+    // the lines (BOM already removed) joined again, so that the parser's line numbers are theirs
+    try (CsvParser p = (CsvParser) CSV.getFactory().createParser(String.join("\n", lines))) {
+      p.setSchema(CSV_SCHEMA);
+      List<String> fields = null;
+      int start = 0;
+      int previousEnd = 0;
+      JsonToken t;
+      while (true) {
+        try {
+          t = p.nextToken();
+        } catch (JsonProcessingException e) {
+          if (e.getOriginalMessage().startsWith("Missing closing quote")) {
+            // the parser reports the end of the file; the record began after the previous one
+            int line = previousEnd + 1;
+            while (line < lines.size() && lines.get(line - 1).isBlank()) {
+              line++;
+            }
+            throw new IllegalArgumentException(
+                file + " line " + line + ": unterminated quoted field", e);
+          }
+          int line = e.getLocation() == null ? previousEnd + 1 : e.getLocation().getLineNr();
+          throw new IllegalArgumentException(
+              file + " line " + line + ": " + e.getOriginalMessage(), e);
+        }
+        if (t == null) {
+          break;
+        }
+        switch (t) {
+          case START_ARRAY -> {
+            fields = new ArrayList<>();
+            // where the previous record ended (before the first one: 0 or less)
+            previousEnd = Math.max(0, p.currentTokenLocation().getLineNr());
+            start = 0;
+          }
+          case VALUE_STRING -> {
+            if (start == 0) {
+              start = p.currentTokenLocation().getLineNr();
+            }
+            fields.add(p.getText());
+          }
+          case END_ARRAY -> {
+            records.add(fields);
+            lineNos.add(start);
+          }
+          default -> throw new IllegalStateException("unexpected CSV token " + t);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    return rows(file, records, lineNos, columns);
+  }
+
+  /** The rows under the header (the first record), each with the line it starts on. */
+  private static RawRows rows(
+      Path file, List<List<String>> records, List<Integer> lineNos, DatasetColumns columns) {
     List<String> header = records.get(0).stream().map(String::strip).toList();
     String[] cols = resolveColumns(file, header, columns, null);
     int textIdx = header.indexOf(cols[0]);
@@ -295,53 +362,6 @@ public final class DatasetReader {
       rowLines.add(lineNos.get(r));
     }
     return new RawRows(file, texts, labels, rowLines);
-  }
-
-  /** Parses one RFC 4180 record starting at {@code lines[i]}; returns the next line index. */
-  private static int parseCsvRecord(Path file, List<String> lines, int i, List<String> fields) {
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    int startLine = i;
-    String line = lines.get(i);
-    int p = 0;
-    while (true) {
-      if (p >= line.length()) {
-        if (quoted) {
-          i++;
-          if (i >= lines.size()) {
-            throw new IllegalArgumentException(
-                file + " line " + (startLine + 1) + ": unterminated quoted field");
-          }
-          field.append('\n');
-          line = lines.get(i);
-          p = 0;
-          continue;
-        }
-        fields.add(field.toString());
-        return i + 1;
-      }
-      char c = line.charAt(p);
-      if (quoted) {
-        if (c == '"') {
-          if (p + 1 < line.length() && line.charAt(p + 1) == '"') {
-            field.append('"');
-            p += 2;
-            continue;
-          }
-          quoted = false;
-        } else {
-          field.append(c);
-        }
-      } else if (c == '"' && field.length() == 0) {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-      p++;
-    }
   }
 
   /** Resolves {text, label} column names against the header (or the first JSON object's keys). */

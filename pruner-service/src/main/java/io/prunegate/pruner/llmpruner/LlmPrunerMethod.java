@@ -2,12 +2,12 @@ package io.prunegate.pruner.llmpruner;
 
 import io.prunegate.model.runtime.Pooling;
 import io.prunegate.pruner.lora.LoraOptions;
+import io.prunegate.pruner.method.Candidate;
+import io.prunegate.pruner.method.CompressionMethod;
+import io.prunegate.pruner.method.CompressionRequest;
+import io.prunegate.pruner.policy.MethodSpec;
+import io.prunegate.pruner.policy.PolicyException;
 import io.prunegate.pruner.progress.ProgressListener;
-import io.prunegate.pruner.service.Candidate;
-import io.prunegate.pruner.service.CompressionMethod;
-import io.prunegate.pruner.service.CompressionRequest;
-import io.prunegate.pruner.service.MethodSpec;
-import io.prunegate.pruner.service.PolicyException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,11 @@ package io.prunegate.pruner.service;
 
 import io.prunegate.config.ConfigBinder;
 import io.prunegate.config.OptionValues;
+import io.prunegate.pruner.config.PrunerConfig;
+import io.prunegate.pruner.config.PrunerOptions;
+import io.prunegate.pruner.jobs.CompressionJobs;
+import io.prunegate.pruner.jobs.CompressionMethods;
+import io.prunegate.pruner.policy.CompressionPolicy;
 import io.prunegate.registry.Job;
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.client.RegistryClient;

@@ -1,5 +1,12 @@
 package io.prunegate.pruner.service;
 
+import io.prunegate.pruner.config.PrunerConfig;
+import io.prunegate.pruner.jobs.CompressionJobs;
+import io.prunegate.pruner.jobs.CompressionMethods;
+import io.prunegate.pruner.jobs.JobObserver;
+import io.prunegate.pruner.jobs.JobWorker;
+import io.prunegate.pruner.policy.CompressionPolicy;
+import io.prunegate.pruner.policy.PolicyException;
 import io.prunegate.registry.Job;
 import io.prunegate.registry.JobState;
 import io.prunegate.registry.client.RegistryClient;

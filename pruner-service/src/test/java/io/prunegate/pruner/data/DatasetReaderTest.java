@@ -49,6 +49,29 @@ class DatasetReaderTest {
   }
 
   @Test
+  void csvErrorsNameTheLineTheRecordStartsOn() throws Exception {
+    // a quoted newline makes the second row span lines 4-5; blank lines between records are skipped
+    String rows = "\uFEFFtext,label\n\n\"one\",a\n\"two\nlines\",b\n\n";
+    LabelledDataset d =
+        DatasetReader.read(write("ok.csv", rows + "plain \"quote\",a\n"), DatasetColumns.infer());
+    assertEquals(List.of("one", "two\nlines", "plain \"quote\""), d.texts());
+    var ragged =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DatasetReader.read(write("r.csv", rows + "x,a,extra\n"), DatasetColumns.infer()));
+    assertTrue(ragged.getMessage().contains("r.csv line 7"), ragged.getMessage());
+    var open =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DatasetReader.read(
+                    write("o.csv", rows + "\"never closed,a\nz,b\n"), DatasetColumns.infer()));
+    assertTrue(
+        open.getMessage().contains("o.csv line 7") && open.getMessage().contains("unterminated"),
+        open.getMessage());
+  }
+
+  @Test
   void readsJsonlWithLabelNamesInAlphabeticalOrder() throws Exception {
     Path f =
         write(

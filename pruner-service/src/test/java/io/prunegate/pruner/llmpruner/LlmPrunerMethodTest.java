@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prunegate.pruner.service.CompressionMethods;
-import io.prunegate.pruner.service.CompressionPolicy;
-import io.prunegate.pruner.service.MethodSpec;
-import io.prunegate.pruner.service.PolicyException;
+import io.prunegate.pruner.jobs.CompressionMethods;
+import io.prunegate.pruner.policy.CompressionPolicy;
+import io.prunegate.pruner.policy.MethodSpec;
+import io.prunegate.pruner.policy.PolicyException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prunegate.pruner.config.PrunerConfig;
+import io.prunegate.pruner.policy.CompressionPolicy;
+import io.prunegate.pruner.policy.CompressionPolicyTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

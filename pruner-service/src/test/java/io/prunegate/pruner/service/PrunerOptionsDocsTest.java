@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.config.DocumentedOptions;
 import io.prunegate.config.Option;
+import io.prunegate.pruner.config.PrunerOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -10,6 +10,8 @@ import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.WithKafkaBroker;
 import io.prunegate.model.bundle.BundleManifest;
 import io.prunegate.model.bundle.VariantBundle;
+import io.prunegate.pruner.jobs.CompressionJobs;
+import io.prunegate.pruner.policy.CompressionPolicy;
 import io.prunegate.registry.Artifact;
 import io.prunegate.registry.Job;
 import io.prunegate.registry.JobState;

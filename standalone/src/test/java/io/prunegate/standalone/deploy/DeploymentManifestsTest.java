@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prunegate.pruner.service.CompressionPolicy;
+import io.prunegate.pruner.policy.CompressionPolicy;
 import io.prunegate.standalone.PruneGateCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,304 @@
+package io.prunegate.pruner.pareto;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prunegate.pruner.PrunerJson;
+import io.prunegate.pruner.policy.CompressionPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The comparison of every variant a job tried: accuracy against throughput, each measured against
+ * the baseline (the parent's full-depth classifier), the acceptance verdict, and which variants are
+ * Pareto-optimal (no other variant is at least as accurate and at least as fast, and better in
+ * one). Written as {@value #JSON} and {@value #HTML} (a table and a scatter plot) and attached to
+ * the job's result.
+ *
+ * @param model the model
+ * @param parentVersion the version compressed
+ * @param acceptance the rule applied
+ * @param rows one per variant, in the order tried
+ */
+public record ParetoTable(
+    String model, int parentVersion, CompressionPolicy.Acceptance acceptance, List<Row> rows) {
+
+  public static final String JSON = "pareto.json";
+  public static final String HTML = "pareto.html";
+
+  /**
+   * One variant.
+   *
+   * @param variant its name ({@code chip-truncated})
+   * @param method the method that made it
+   * @param version its registered version
+   * @param metrics what was measured
+   * @param baseline true for the reference all others are compared with
+   * @param accuracyDropPoints baseline accuracy minus this one's, in points
+   * @param speedup this throughput over the baseline's
+   * @param accepted meets the acceptance rule (never true for the baseline itself)
+   * @param paretoOptimal not dominated by another variant
+   */
+  @JsonPropertyOrder({
+    "variant",
+    "method",
+    "version",
+    "baseline",
+    "metrics",
+    "accuracy_drop_points",
+    "speedup",
+    "accepted",
+    "pareto_optimal"
+  })
+  public record Row(
+      String variant,
+      String method,
+      int version,
+      VariantMetrics metrics,
+      boolean baseline,
+      double accuracyDropPoints,
+      double speedup,
+      boolean accepted,
+      boolean paretoOptimal) {}
+
+  /** A variant before comparison: name, method, version, metrics, baseline flag. */
+  public record Entry(
+      String variant, String method, int version, VariantMetrics metrics, boolean baseline) {}
+
+  public ParetoTable {
+    rows = List.copyOf(rows);
+  }
+
+  /**
+   * Compares {@code entries} with the baseline among them (the first flagged one) under {@code
+   * acceptance}.
+   */
+  public static ParetoTable compare(
+      String model,
+      int parentVersion,
+      CompressionPolicy.Acceptance acceptance,
+      List<Entry> entries) {
+    Entry base =
+        entries.stream()
+            .filter(Entry::baseline)
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no baseline among the variants"));
+    List<Row> rows = new ArrayList<>();
+    for (Entry e : entries) {
+      double drop = (base.metrics().accuracy() - e.metrics().accuracy()) * 100.0;
+      double speedup = e.metrics().throughputPerSecond() / base.metrics().throughputPerSecond();
+      boolean accepted = e != base && acceptance.accepts(drop, speedup);
+      boolean optimal =
+          entries.stream()
+              .noneMatch(
+                  o ->
+                      o != e
+                          && o.metrics().accuracy() >= e.metrics().accuracy()
+                          && o.metrics().throughputPerSecond() >= e.metrics().throughputPerSecond()
+                          && (o.metrics().accuracy() > e.metrics().accuracy()
+                              || o.metrics().throughputPerSecond()
+                                  > e.metrics().throughputPerSecond()));
+      rows.add(
+          new Row(
+              e.variant(),
+              e.method(),
+              e.version(),
+              e.metrics(),
+              e.baseline(),
+              drop,
+              speedup,
+              accepted,
+              optimal));
+    }
+    return new ParetoTable(model, parentVersion, acceptance, rows);
+  }
+
+  /** The accepted variant with the highest throughput (ties: the more accurate), if any. */
+  public Optional<Row> best() {
+    return rows.stream()
+        .filter(Row::accepted)
+        .max(
+            Comparator.comparingDouble((Row r) -> r.metrics().throughputPerSecond())
+                .thenComparingDouble(r -> r.metrics().accuracy()));
+  }
+
+  /** The table as JSON. */
+  public ObjectNode toJson() {
+    return (ObjectNode)
+        PrunerJson.toTree(
+            new Report(
+                model,
+                parentVersion,
+                new AcceptanceJson(acceptance.maxAccuracyDropPoints(), acceptance.minSpeedup()),
+                rows,
+                best().map(Row::variant).orElse(null)));
+  }
+
+  /** {@value #JSON}: the table, its rule, and the best variant's name when one was accepted. */
+  @JsonPropertyOrder({"model", "parent_version", "acceptance", "variants", "best"})
+  private record Report(
+      String model,
+      int parentVersion,
+      AcceptanceJson acceptance,
+      List<Row> variants,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String best) {}
+
+  /** The acceptance rule as the report states it (the policy's own type has more accessors). */
+  @JsonPropertyOrder({"max_accuracy_drop_points", "min_speedup"})
+  private record AcceptanceJson(double maxAccuracyDropPoints, double minSpeedup) {}
+
+  /** Writes {@value #JSON} and {@value #HTML} into {@code dir}; returns their paths. */
+  public List<Path> write(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path json = dir.resolve(JSON);
+      Files.write(json, PrunerJson.write(toJson()));
+      Path html = dir.resolve(HTML);
+      Files.writeString(html, toHtml(), StandardCharsets.UTF_8);
+      return List.of(json, html);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the Pareto report to " + dir, e);
+    }
+  }
+
+  /** A self-contained HTML page: the table and an accuracy-vs-throughput scatter plot. */
+  public String toHtml() {
+    StringBuilder h = new StringBuilder();
+    h.append("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>")
+        .append(esc(model))
+        .append(" v")
+        .append(parentVersion)
+        .append(" variants</title>\n<style>body{font-family:sans-serif;margin:2em}")
+        .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;")
+        .append("text-align:right}td:first-child,th:first-child{text-align:left}")
+        .append(".best{background:#e6ffe6}.no{color:#999}</style></head><body>\n<h1>")
+        .append(esc(model))
+        .append(" version ")
+        .append(parentVersion)
+        .append(": compressed variants</h1>\n<p>Acceptance: at most ")
+        .append(fmt(acceptance.maxAccuracyDropPoints(), 2))
+        .append(" points of accuracy lost and at least ")
+        .append(fmt(acceptance.minSpeedup(), 2))
+        .append("x throughput at batch 32, against the baseline (the parent's full-depth")
+        .append(" classifier).")
+        .append(
+            best()
+                .map(b -> " Best: <b>" + esc(b.variant()) + "</b>.")
+                .orElse(" No variant met it."))
+        .append("</p>\n");
+    h.append(svg());
+    h.append("\n<table><tr><th>variant</th><th>method</th><th>version</th><th>accuracy</th>")
+        .append("<th>drop (points)</th><th>parameters</th><th>GFLOPs/token</th>")
+        .append("<th>b1 p50 ms</th><th>b32 p50 ms</th><th>throughput/s</th><th>speedup</th>")
+        .append("<th>mean exit layer</th><th>accepted</th><th>Pareto</th></tr>\n");
+    String bestName = best().map(Row::variant).orElse(null);
+    for (Row r : rows) {
+      VariantMetrics m = r.metrics();
+      h.append(r.variant().equals(bestName) ? "<tr class=\"best\">" : "<tr>")
+          .append("<td>")
+          .append(esc(r.variant()))
+          .append(r.baseline() ? " (baseline)" : "")
+          .append("</td><td>")
+          .append(esc(r.method()))
+          .append("</td><td>")
+          .append(r.version())
+          .append("</td><td>")
+          .append(fmt(m.accuracy() * 100, 2))
+          .append("%</td><td>")
+          .append(fmt(r.accuracyDropPoints(), 2))
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%,d", m.parameters()))
+          .append("</td><td>")
+          .append(fmt(m.flopsPerToken() / 1e9, 4))
+          .append("</td><td>")
+          .append(fmt(m.batch1P50Ms(), 1))
+          .append("</td><td>")
+          .append(fmt(m.batch32P50Ms(), 1))
+          .append("</td><td>")
+          .append(fmt(m.throughputPerSecond(), 1))
+          .append("</td><td>")
+          .append(fmt(r.speedup(), 2))
+          .append("x</td><td>")
+          .append(m.meanExitLayer().isPresent() ? fmt(m.meanExitLayer().getAsDouble(), 2) : "-")
+          .append("</td><td>")
+          .append(r.accepted() ? "yes" : "<span class=\"no\">no</span>")
+          .append("</td><td>")
+          .append(r.paretoOptimal() ? "yes" : "<span class=\"no\">no</span>")
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n</body></html>\n");
+    return h.toString();
+  }
+
+  private String svg() {
+    double w = 520;
+    double hgt = 320;
+    double pad = 50;
+    double maxT = rows.stream().mapToDouble(r -> r.metrics().throughputPerSecond()).max().orElse(1);
+    double minA = rows.stream().mapToDouble(r -> r.metrics().accuracy()).min().orElse(0);
+    double maxA = rows.stream().mapToDouble(r -> r.metrics().accuracy()).max().orElse(1);
+    double spanA = Math.max(maxA - minA, 0.01);
+    StringBuilder s = new StringBuilder();
+    s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append((int) w)
+        .append("\" height=\"")
+        .append((int) hgt)
+        .append("\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\" stroke=\"#ccc\"/>")
+        .append("<text x=\"")
+        .append((int) (w / 2))
+        .append("\" y=\"")
+        .append((int) (hgt - 10))
+        .append(
+            "\" text-anchor=\"middle\" font-size=\"12\">throughput (examples/s, batch 32)</text>")
+        .append("<text x=\"14\" y=\"")
+        .append((int) (hgt / 2))
+        .append("\" transform=\"rotate(-90 14 ")
+        .append((int) (hgt / 2))
+        .append(")\" text-anchor=\"middle\" font-size=\"12\">validation accuracy</text>");
+    for (Row r : rows) {
+      double x = pad + (w - 2 * pad) * r.metrics().throughputPerSecond() / (maxT * 1.05);
+      double y =
+          hgt
+              - pad
+              - (hgt - 2 * pad) * (r.metrics().accuracy() - minA + spanA * 0.1) / (spanA * 1.2);
+      String color = r.baseline() ? "#555" : r.accepted() ? "#1a8f1a" : "#c33";
+      s.append("<circle cx=\"")
+          .append(fmt(x, 1))
+          .append("\" cy=\"")
+          .append(fmt(y, 1))
+          .append("\" r=\"")
+          .append(r.paretoOptimal() ? 6 : 4)
+          .append("\" fill=\"")
+          .append(color)
+          .append("\"/><text x=\"")
+          .append(fmt(x + 8, 1))
+          .append("\" y=\"")
+          .append(fmt(y - 6, 1))
+          .append("\" font-size=\"11\">")
+          .append(esc(r.variant()))
+          .append(" ")
+          .append(fmt(r.metrics().accuracy() * 100, 1))
+          .append("%</text>");
+    }
+    return s.append("</svg>").toString();
+  }
+
+  private static String fmt(double v, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "f", v);
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+}
