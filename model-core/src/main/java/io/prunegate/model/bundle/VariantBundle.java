@@ -106,7 +106,7 @@ public final class VariantBundle {
   /** Checks every file listed in the manifest against its sha256; fails naming the file. */
   public static void verify(Path dir) {
     BundleManifest m = readManifest(dir);
-    if (m.files() == null || m.files().isEmpty()) {
+    if (m.files() == null) {
       throw new IllegalStateException(dir.resolve(MANIFEST) + ": field 'files' is missing");
     }
     for (String loaded : LOADED_FILES) {

@@ -58,6 +58,9 @@ public final class LoraTrainer {
         Adam.builder().optLearningRateTracker(Tracker.fixed(options.headLearningRate())).build();
     NDManager anchor = model.weights().embeddings().tokens().getManager();
     Random random = new Random(options.seed());
+    // Dropout draws from the engine's generator: seeded here so that the seed fixes the whole run
+    // (LoraMergeTest's loss went to NaN only after other tests had moved the generator).
+    ai.djl.engine.Engine.getInstance().setRandomSeed(Long.hashCode(options.seed()));
     int total =
         options.maxSteps() > 0
             ? Math.min(options.maxSteps(), options.epochs() * batches.size())
