@@ -133,6 +133,16 @@ public final class RegistryJson {
 
   private record ErrorWire(String error, String field) {}
 
+  private record ProgressWire(String workerId, Double progress, String message) {}
+
+  private record FinishWire(String workerId, Map<String, Object> result) {}
+
+  private record FailWire(String workerId, String error) {}
+
+  private record ClaimWire(String workerId, Long leaseSeconds, List<String> methods) {}
+
+  private record GcWire(Long graceSeconds, Boolean dryRun) {}
+
   // ------------------------------------------------------------------ plumbing
 
   /** Parses a request or response body; malformed JSON is a {@link RegistryProblem}. */
@@ -623,6 +633,76 @@ public final class RegistryJson {
       throw RegistryProblem.invalid(field, "a worker id has 1..256 printable ASCII chars");
     }
     return id;
+  }
+
+  /** A progress report: who reports, the fraction done (required) and a message. */
+  public record ProgressRequest(String workerId, double progress, String message) {}
+
+  /** Reads {@code {"worker_id", "progress", "message"}}. */
+  public static ProgressRequest readProgressRequest(JsonNode node) {
+    ProgressWire w = RegistryMapper.bind(node, ProgressWire.class, true);
+    if (w.progress() == null) {
+      throw RegistryProblem.invalid("progress", "is required");
+    }
+    return new ProgressRequest(
+        workerId(w.workerId(), "worker_id"), w.progress(), atMost(w.message(), "message", 4096));
+  }
+
+  /** A job's finish: who finishes it and its result (empty when absent). */
+  public record FinishRequest(String workerId, Map<String, Object> result) {
+
+    public FinishRequest {
+      result = JsonMaps.object(result);
+    }
+  }
+
+  /** Reads {@code {"worker_id", "result"}}. */
+  public static FinishRequest readFinishRequest(JsonNode node) {
+    FinishWire w = RegistryMapper.bind(node, FinishWire.class, true);
+    return new FinishRequest(workerId(w.workerId(), "worker_id"), w.result());
+  }
+
+  /** A job's failure: who fails it and why. */
+  public record FailRequest(String workerId, String error) {}
+
+  /** Reads {@code {"worker_id", "error"}}; the error is required and not blank. */
+  public static FailRequest readFailRequest(JsonNode node) {
+    FailWire w = RegistryMapper.bind(node, FailWire.class, true);
+    String error = atMost(w.error(), "error", 8192);
+    if (error == null || error.isBlank()) {
+      throw RegistryProblem.invalid("error", "is required");
+    }
+    return new FailRequest(workerId(w.workerId(), "worker_id"), error);
+  }
+
+  /**
+   * A claim: who claims, for how long (null for the server's default) and which methods it runs
+   * (empty for any).
+   */
+  public record ClaimRequest(String workerId, Integer leaseSeconds, List<String> methods) {
+
+    public ClaimRequest {
+      methods = JsonMaps.list(methods);
+    }
+  }
+
+  /** Reads {@code {"worker_id", "lease_seconds", "methods"}}; method names are not checked here. */
+  public static ClaimRequest readClaimRequest(JsonNode node) {
+    ClaimWire w = RegistryMapper.bind(node, ClaimWire.class, true);
+    String worker = workerId(w.workerId(), "worker_id");
+    return new ClaimRequest(
+        worker, optionalInt(w.leaseSeconds(), "lease_seconds"), strings(w.methods(), "methods"));
+  }
+
+  /**
+   * A garbage collection: the grace period in seconds and whether to only report; both optional.
+   */
+  public record GcRequest(Long graceSeconds, Boolean dryRun) {}
+
+  /** Reads {@code {"grace_seconds", "dry_run"}}. */
+  public static GcRequest readGcRequest(JsonNode node) {
+    GcWire w = RegistryMapper.bind(node, GcWire.class, true);
+    return new GcRequest(w.graceSeconds(), w.dryRun());
   }
 
   // ------------------------------------------------------------------ pages

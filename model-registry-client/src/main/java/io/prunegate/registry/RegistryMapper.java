@@ -74,6 +74,13 @@ final class RegistryMapper {
                       .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
                       .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
           .withCoercionConfig(
+              LogicalType.Boolean,
+              c ->
+                  c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
+          .withCoercionConfig(
               LogicalType.POJO,
               c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
           .build();
