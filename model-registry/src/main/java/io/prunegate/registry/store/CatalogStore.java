@@ -12,7 +12,6 @@ import io.prunegate.registry.Page;
 import io.prunegate.registry.RegisteredModel;
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.RegistryJson.ArtifactClaim;
-import io.prunegate.registry.RegistryProblem;
 import io.prunegate.registry.VersionQuery;
 import io.prunegate.registry.VersionSpec;
 import java.sql.Connection;
@@ -56,13 +55,16 @@ public final class CatalogStore {
 
   // ------------------------------------------------------------------ models
 
-  /** Registers a model; 409 when the name is taken. Announces {@code model.created}. */
+  /**
+   * Registers a model; {@link CatalogException.Conflict} when the name is taken. Announces {@code
+   * model.created}.
+   */
   public RegisteredModel createModel(NewModel m) {
     return db.inTransaction(
         tx -> {
           Connection c = tx.connection();
           if (modelExists(c, m.name())) {
-            throw RegistryProblem.conflict("name", "model '" + m.name() + "' already exists");
+            throw CatalogException.conflict("name", "model '" + m.name() + "' already exists");
           }
           try {
             Sql.update(
@@ -77,7 +79,7 @@ public final class CatalogStore {
                 tx.now());
           } catch (SQLException e) {
             if (Database.isUniqueViolation(e)) {
-              throw RegistryProblem.conflict("name", "model '" + m.name() + "' already exists");
+              throw CatalogException.conflict("name", "model '" + m.name() + "' already exists");
             }
             throw e;
           }
@@ -92,7 +94,7 @@ public final class CatalogStore {
         });
   }
 
-  /** The model; 404 when there is none. */
+  /** The model; {@link CatalogException.NotFound} when there is none. */
   public RegisteredModel getModel(String name) {
     return db.inTransaction(tx -> loadModel(tx.connection(), name))
         .orElseThrow(() -> modelNotFound(name));
@@ -166,9 +168,10 @@ public final class CatalogStore {
 
   /**
    * Creates the next version of {@code model}. With an idempotency key that an earlier create of
-   * this model used, returns that version instead ({@code created == false}). 404 for an unknown
-   * model; 422 for an unknown parent version, a blob that was not uploaded, or a size that does not
-   * match the blob. Announces {@code model.registered} (no parent) or {@code variant.registered}.
+   * this model used, returns that version instead ({@code created == false}). {@link
+   * CatalogException.NotFound} for an unknown model; {@link CatalogException.Unprocessable} for an
+   * unknown parent version, a blob that was not uploaded, or a size that does not match the blob.
+   * Announces {@code model.registered} (no parent) or {@code variant.registered}.
    */
   public Created<ModelVersion> createVersion(
       String model, VersionSpec spec, List<ArtifactClaim> claims) {
@@ -191,7 +194,7 @@ public final class CatalogStore {
           }
           Integer parent = spec.parentVersion();
           if (parent != null && !versionExists(c, model, parent)) {
-            throw RegistryProblem.unprocessable(
+            throw CatalogException.unprocessable(
                 "parent_version",
                 "parent version " + parent + " of model '" + model + "' does not exist");
           }
@@ -200,12 +203,12 @@ public final class CatalogStore {
             ArtifactClaim a = claims.get(i);
             OptionalLong size = blobs.sizeOf(a.sha256());
             if (size.isEmpty()) {
-              throw RegistryProblem.unprocessable(
+              throw CatalogException.unprocessable(
                   "artifacts[" + i + "].sha256",
                   "artifact '" + a.name() + "': no uploaded blob with sha256 " + a.sha256());
             }
             if (a.size() != null && a.size() != size.getAsLong()) {
-              throw RegistryProblem.unprocessable(
+              throw CatalogException.unprocessable(
                   "artifacts[" + i + "].size",
                   "artifact '"
                       + a.name()
@@ -283,7 +286,10 @@ public final class CatalogStore {
         });
   }
 
-  /** The version with its lineage chain; 404 for an unknown model or version. */
+  /**
+   * The version with its lineage chain; {@link CatalogException.NotFound} for an unknown model or
+   * version.
+   */
   public ModelVersion getVersion(String model, int version) {
     return db.inTransaction(
         tx -> {
@@ -294,7 +300,7 @@ public final class CatalogStore {
           return loadVersion(c, model, version, true)
               .orElseThrow(
                   () ->
-                      RegistryProblem.notFound(
+                      CatalogException.notFound(
                           "version", "version " + version + " of model '" + model + "' not found"));
         });
   }
@@ -500,8 +506,9 @@ public final class CatalogStore {
   // ------------------------------------------------------------------ aliases
 
   /**
-   * Points {@code alias} at {@code version} (creating or moving it). 404 for an unknown model, 422
-   * for an unknown version. Announces {@code alias.moved} when the alias changed.
+   * Points {@code alias} at {@code version} (creating or moving it). {@link
+   * CatalogException.NotFound} for an unknown model, {@link CatalogException.Unprocessable} for an
+   * unknown version. Announces {@code alias.moved} when the alias changed.
    */
   public AliasBinding setAlias(String model, String alias, int version) {
     return db.inTransaction(
@@ -509,7 +516,7 @@ public final class CatalogStore {
           Connection c = tx.connection();
           LockedModel lock = LockedModel.lock(tx, model);
           if (!versionExists(c, model, version)) {
-            throw RegistryProblem.unprocessable(
+            throw CatalogException.unprocessable(
                 "version", "version " + version + " of model '" + model + "' does not exist");
           }
           Optional<AliasBinding> current = loadAlias(c, model, alias);
@@ -541,7 +548,8 @@ public final class CatalogStore {
   }
 
   /**
-   * Removes an alias; 404 when the model or alias does not exist. Announces {@code alias.deleted}.
+   * Removes an alias; {@link CatalogException.NotFound} when the model or alias does not exist.
+   * Announces {@code alias.deleted}.
    */
   public AliasBinding deleteAlias(String model, String alias) {
     return db.inTransaction(
@@ -557,7 +565,7 @@ public final class CatalogStore {
         });
   }
 
-  /** The alias; 404 when the model or alias does not exist. */
+  /** The alias; {@link CatalogException.NotFound} when the model or alias does not exist. */
   public AliasBinding getAlias(String model, String alias) {
     return db.inTransaction(
         tx -> {
@@ -569,7 +577,7 @@ public final class CatalogStore {
         });
   }
 
-  /** Every alias of a model, by name; 404 for an unknown model. */
+  /** Every alias of a model, by name; {@link CatalogException.NotFound} for an unknown model. */
   public List<AliasBinding> listAliases(String model) {
     return db.inTransaction(
         tx -> {
@@ -588,7 +596,8 @@ public final class CatalogStore {
 
   /**
    * The version a reference means: {@code name:version}, {@code name@alias}, or a bare name (the
-   * {@code champion} alias). 404 when the model, version or alias does not exist.
+   * {@code champion} alias). {@link CatalogException.NotFound} when the model, version or alias
+   * does not exist.
    */
   public ModelVersion resolve(ModelRef ref) {
     if (ref.version() != null) {
@@ -644,12 +653,12 @@ public final class CatalogStore {
 
   // ------------------------------------------------------------------ helpers
 
-  private static RegistryProblem modelNotFound(String name) {
-    return RegistryProblem.notFound("model", "model '" + name + "' not found");
+  private static CatalogException modelNotFound(String name) {
+    return CatalogException.notFound("model", "model '" + name + "' not found");
   }
 
-  private static RegistryProblem aliasNotFound(String model, String alias) {
-    return RegistryProblem.notFound(
+  private static CatalogException aliasNotFound(String model, String alias) {
+    return CatalogException.notFound(
         "alias", "alias '" + alias + "' of model '" + model + "' not found");
   }
 
