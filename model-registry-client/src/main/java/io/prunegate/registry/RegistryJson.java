@@ -1,14 +1,13 @@
 package io.prunegate.registry;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
@@ -19,12 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
  * The JSON representation of the registry's REST API, shared by the server and the Java client so
  * that both sides read and write the same shapes: snake_case fields, ISO-8601 timestamps, absent
- * optionals written as null. Request readers ({@code read*Request}) are strict: unknown fields,
+ * optionals written as null. Bodies are bound to wire records by the registry's Jackson mapper
+ * ({@link RegistryMapper}). Request readers ({@code read*Request}) are strict: unknown fields,
  * wrong types and invalid names are a {@link RegistryProblem} naming the field. Response readers
  * are lenient about fields they do not know.
  */
@@ -36,12 +37,7 @@ public final class RegistryJson {
   /** Most labels one model may have. */
   public static final int MAX_LABELS = 100_000;
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  private static final ObjectMapper MAPPER = RegistryMapper.MAPPER;
 
   private static final TypeReference<Map<String, Object>> MAP_TYPE = new TypeReference<>() {};
 
@@ -51,6 +47,101 @@ public final class RegistryJson {
   public static ObjectMapper mapper() {
     return MAPPER;
   }
+
+  // ---------------------------------------------------------------- wire shapes
+
+  // One record per body, in wire field order. Integers are boxed longs so that absence, range and
+  // type are told apart and reported with the field; timestamps are text so that they are written
+  // as Instant.toString() writes them and a bad one is reported with the field.
+
+  private record ModelWire(
+      String name,
+      String source,
+      String task,
+      List<String> labels,
+      String description,
+      String createdAt,
+      Long latestVersion,
+      Map<String, Long> aliases) {}
+
+  private record NewModelWire(
+      String name, String source, String task, List<String> labels, String description) {}
+
+  private record ArtifactWire(String name, String sha256, Long size) {}
+
+  private record LineageWire(
+      Long version,
+      Long parentVersion,
+      String method,
+      Map<String, Object> metrics,
+      String createdAt) {}
+
+  private record VersionWire(
+      String model,
+      Long version,
+      Long parentVersion,
+      String method,
+      Map<String, Object> parameters,
+      Map<String, Object> metrics,
+      Map<String, String> tags,
+      String description,
+      List<ArtifactWire> artifacts,
+      String createdAt,
+      List<String> aliases,
+      List<LineageWire> lineage) {}
+
+  private record VersionRequestWire(
+      @JsonInclude(NON_NULL) Long parentVersion,
+      String method,
+      Map<String, Object> parameters,
+      Map<String, Object> metrics,
+      Map<String, String> tags,
+      @JsonInclude(NON_NULL) String description,
+      @JsonInclude(NON_NULL) String idempotencyKey,
+      List<ArtifactWire> artifacts) {}
+
+  private record AliasWire(String model, String alias, Long version, String updatedAt) {}
+
+  private record AliasRequestWire(Long version) {}
+
+  private record JobWire(
+      String id,
+      String model,
+      Long version,
+      String method,
+      Map<String, Object> parameters,
+      String state,
+      String workerId,
+      Long attempts,
+      String leaseExpiresAt,
+      Double progress,
+      String message,
+      Map<String, Object> result,
+      String error,
+      String idempotencyKey,
+      String createdAt,
+      String updatedAt) {}
+
+  private record NewJobWire(
+      String model,
+      Long version,
+      String method,
+      Map<String, Object> parameters,
+      @JsonInclude(NON_NULL) String idempotencyKey) {}
+
+  private record PageWire(List<JsonNode> items, Long total, Long limit, Long offset) {}
+
+  private record ErrorWire(String error, String field) {}
+
+  private record ProgressWire(String workerId, Double progress, String message) {}
+
+  private record FinishWire(String workerId, Map<String, Object> result) {}
+
+  private record FailWire(String workerId, String error) {}
+
+  private record ClaimWire(String workerId, Long leaseSeconds, List<String> methods) {}
+
+  private record GcWire(Long graceSeconds, Boolean dryRun) {}
 
   // ------------------------------------------------------------------ plumbing
 
@@ -65,15 +156,8 @@ public final class RegistryJson {
         throw RegistryProblem.invalid(null, "request body is empty, expected a JSON object");
       }
       return node;
-    } catch (JsonProcessingException e) {
-      String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-      if (msg.startsWith("Duplicate field")) {
-        String field = msg.replaceAll("^Duplicate field '([^']*)'.*$", "$1");
-        throw RegistryProblem.invalid(field, "appears more than once");
-      }
-      int nl = msg.indexOf('\n');
-      throw RegistryProblem.invalid(
-          null, "malformed JSON: " + (nl < 0 ? msg : msg.substring(0, nl)));
+    } catch (JacksonException e) {
+      throw RegistryMapper.parseProblem(e);
     } catch (IOException e) {
       throw RegistryProblem.invalid(null, "unreadable JSON: " + e.getMessage());
     }
@@ -110,89 +194,153 @@ public final class RegistryJson {
 
   /** {@code {"error": message, "field": field}}. */
   public static ObjectNode error(String message, String field) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("error", message);
-    o.put("field", field);
-    return o;
+    return MAPPER.valueToTree(new ErrorWire(message, field));
   }
 
   private static String time(Instant t) {
     return t == null ? null : t.toString();
   }
 
-  private static Instant readTime(FieldReader f, String field) {
-    String text = f.optionalText(field);
+  private static Long number(Integer n) {
+    return n == null ? null : n.longValue();
+  }
+
+  private static Instant readTime(String text, String field) {
     if (text == null) {
       return null;
     }
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw RegistryProblem.invalid(f.path(field), "not an ISO-8601 instant: " + text);
+      throw RegistryProblem.invalid(field, "not an ISO-8601 instant: " + text);
     }
+  }
+
+  private static String required(String text, String field) {
+    if (text == null) {
+      throw RegistryProblem.invalid(field, "is required");
+    }
+    return text;
+  }
+
+  private static String atMost(String text, String field, int max) {
+    if (text != null && text.length() > max) {
+      throw RegistryProblem.invalid(field, "must be at most " + max + " characters");
+    }
+    return text;
+  }
+
+  private static Integer optionalInt(Long v, String field) {
+    if (v == null) {
+      return null;
+    }
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw RegistryProblem.invalid(field, "is out of range: " + v);
+    }
+    return v.intValue();
+  }
+
+  private static int requiredInt(Long v, String field) {
+    Integer i = optionalInt(v, field);
+    if (i == null) {
+      throw RegistryProblem.invalid(field, "is required");
+    }
+    return i;
+  }
+
+  /** A list of strings; absent is empty, and a null item names its index. */
+  private static List<String> strings(List<String> list, String field) {
+    if (list == null) {
+      return List.of();
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) == null) {
+        throw RegistryProblem.invalid(field + "[" + i + "]", "must be a string, was null");
+      }
+    }
+    return list;
+  }
+
+  /** A map of strings; absent is empty, and a null value names its key. */
+  private static Map<String, String> stringMap(Map<String, String> map, String field) {
+    if (map == null) {
+      return Map.of();
+    }
+    map.forEach(
+        (k, v) -> {
+          if (v == null) {
+            throw RegistryProblem.invalid(field + "." + k, "must be a string, was null");
+          }
+        });
+    return map;
+  }
+
+  /** A list of objects; absent is empty, and a null item names its index. */
+  private static <T> List<T> objects(List<T> list, String field) {
+    if (list == null) {
+      return List.of();
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) == null) {
+        throw RegistryProblem.invalid(field + "[" + i + "]", "must be a JSON object, was null");
+      }
+    }
+    return list;
   }
 
   // ------------------------------------------------------------------ models
 
   /** The JSON of a model. */
   public static ObjectNode model(RegisteredModel m) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("name", m.name());
-    o.put("source", m.source());
-    o.put("task", m.task());
-    ArrayNode labels = o.putArray("labels");
-    m.labels().forEach(labels::add);
-    o.put("description", m.description());
-    o.put("created_at", time(m.createdAt()));
-    o.put("latest_version", m.latestVersion());
-    ObjectNode aliases = o.putObject("aliases");
-    new java.util.TreeMap<>(m.aliases()).forEach(aliases::put);
-    return o;
+    Map<String, Long> aliases = new TreeMap<>();
+    m.aliases().forEach((alias, version) -> aliases.put(alias, version.longValue()));
+    return MAPPER.valueToTree(
+        new ModelWire(
+            m.name(),
+            m.source(),
+            m.task(),
+            m.labels(),
+            m.description(),
+            time(m.createdAt()),
+            (long) m.latestVersion(),
+            aliases));
   }
 
   /** Reads a model from a response. */
   public static RegisteredModel readModel(JsonNode node) {
-    FieldReader f = FieldReader.lenient(node);
+    ModelWire w = RegistryMapper.bind(node, ModelWire.class, false);
     Map<String, Integer> aliases = new LinkedHashMap<>();
-    JsonNode a = f.raw("aliases");
-    if (a != null && a.isObject()) {
-      a.properties().forEach(e -> aliases.put(e.getKey(), e.getValue().intValue()));
+    if (w.aliases() != null) {
+      w.aliases().forEach((alias, v) -> aliases.put(alias, v == null ? 0 : v.intValue()));
     }
-    Integer latest = f.optionalInt("latest_version");
+    Integer latest = optionalInt(w.latestVersion(), "latest_version");
     return new RegisteredModel(
-        f.requiredText("name"),
-        f.optionalText("source"),
-        f.optionalText("task"),
-        f.optionalStringList("labels"),
-        f.optionalText("description"),
-        readTime(f, "created_at"),
+        required(w.name(), "name"),
+        w.source(),
+        w.task(),
+        strings(w.labels(), "labels"),
+        w.description(),
+        readTime(w.createdAt(), "created_at"),
         latest == null ? 0 : latest,
         aliases);
   }
 
   /** The body of a model registration. */
   public static ObjectNode newModelRequest(NewModel m) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("name", m.name());
-    o.put("source", m.source());
-    o.put("task", m.task());
-    ArrayNode labels = o.putArray("labels");
-    m.labels().forEach(labels::add);
-    o.put("description", m.description());
-    return o;
+    return MAPPER.valueToTree(
+        new NewModelWire(m.name(), m.source(), m.task(), m.labels(), m.description()));
   }
 
   /** Reads and validates a model registration. */
   public static NewModel readNewModelRequest(JsonNode node) {
-    FieldReader f =
-        FieldReader.strict(node, "", Set.of("name", "source", "task", "labels", "description"));
-    String name = NameRules.requireName(f.requiredText("name"), "name", "model name");
-    String source = f.optionalText("source", 2048);
-    String task = f.optionalText("task");
+    NewModelWire w = RegistryMapper.bind(node, NewModelWire.class, true);
+    String name = NameRules.requireName(required(w.name(), "name"), "name", "model name");
+    String source = atMost(w.source(), "source", 2048);
+    String task = w.task();
     if (task != null) {
       NameRules.requireName(task, "task", "task");
     }
-    List<String> labels = f.optionalStringList("labels");
+    List<String> labels = strings(w.labels(), "labels");
     if (labels.size() > MAX_LABELS) {
       throw RegistryProblem.invalid("labels", "at most " + MAX_LABELS + " labels");
     }
@@ -206,82 +354,81 @@ public final class RegistryJson {
         throw RegistryProblem.invalid("labels[" + i + "]", "duplicate label '" + label + "'");
       }
     }
-    return new NewModel(name, source, task, labels, f.optionalText("description", 4096));
+    return new NewModel(name, source, task, labels, atMost(w.description(), "description", 4096));
   }
 
   // ------------------------------------------------------------------ versions
 
   /** The JSON of an artifact: name, sha256, size. */
   public static ObjectNode artifact(Artifact a) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("name", a.name());
-    o.put("sha256", a.sha256());
-    o.put("size", a.size());
-    return o;
+    return MAPPER.valueToTree(wire(a));
+  }
+
+  private static ArtifactWire wire(Artifact a) {
+    return new ArtifactWire(a.name(), a.sha256(), a.size());
   }
 
   /** The JSON of a version, lineage included. */
   public static ObjectNode version(ModelVersion v) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("model", v.model());
-    o.put("version", v.version());
-    o.put("parent_version", v.parentVersion());
-    o.put("method", v.method());
-    o.set("parameters", toTree(v.parameters()));
-    o.set("metrics", toTree(v.metrics()));
-    o.set("tags", toTree(v.tags()));
-    o.put("description", v.description());
-    ArrayNode artifacts = o.putArray("artifacts");
-    v.artifacts().forEach(a -> artifacts.add(artifact(a)));
-    o.put("created_at", time(v.createdAt()));
-    ArrayNode aliases = o.putArray("aliases");
-    v.aliases().forEach(aliases::add);
-    ArrayNode lineage = o.putArray("lineage");
+    List<LineageWire> lineage = new ArrayList<>();
     for (LineageStep s : v.lineage()) {
-      ObjectNode step = lineage.addObject();
-      step.put("version", s.version());
-      step.put("parent_version", s.parentVersion());
-      step.put("method", s.method());
-      step.set("metrics", toTree(s.metrics()));
-      step.put("created_at", time(s.createdAt()));
+      lineage.add(
+          new LineageWire(
+              (long) s.version(),
+              number(s.parentVersion()),
+              s.method(),
+              s.metrics(),
+              time(s.createdAt())));
     }
-    return o;
+    return MAPPER.valueToTree(
+        new VersionWire(
+            v.model(),
+            (long) v.version(),
+            number(v.parentVersion()),
+            v.method(),
+            v.parameters(),
+            v.metrics(),
+            v.tags(),
+            v.description(),
+            v.artifacts().stream().map(RegistryJson::wire).toList(),
+            time(v.createdAt()),
+            v.aliases(),
+            lineage));
   }
 
   /** Reads a version from a response. */
   public static ModelVersion readVersion(JsonNode node) {
-    FieldReader f = FieldReader.lenient(node);
+    VersionWire w = RegistryMapper.bind(node, VersionWire.class, false);
     List<Artifact> artifacts = new ArrayList<>();
-    for (JsonNode a : f.optionalArray("artifacts")) {
-      FieldReader af = FieldReader.lenient(a);
-      Long size = af.optionalLong("size");
+    for (ArtifactWire a : objects(w.artifacts(), "artifacts")) {
       artifacts.add(
           new Artifact(
-              af.requiredText("name"), af.requiredText("sha256"), size == null ? 0 : size));
+              required(a.name(), "name"),
+              required(a.sha256(), "sha256"),
+              a.size() == null ? 0 : a.size()));
     }
     List<LineageStep> lineage = new ArrayList<>();
-    for (JsonNode s : f.optionalArray("lineage")) {
-      FieldReader sf = FieldReader.lenient(s);
+    for (LineageWire s : objects(w.lineage(), "lineage")) {
       lineage.add(
           new LineageStep(
-              sf.requiredInt("version"),
-              sf.optionalInt("parent_version"),
-              sf.optionalText("method"),
-              sf.optionalObject("metrics"),
-              readTime(sf, "created_at")));
+              requiredInt(s.version(), "version"),
+              optionalInt(s.parentVersion(), "parent_version"),
+              s.method(),
+              s.metrics(),
+              readTime(s.createdAt(), "created_at")));
     }
     return new ModelVersion(
-        f.requiredText("model"),
-        f.requiredInt("version"),
-        f.optionalInt("parent_version"),
-        f.optionalText("method"),
-        f.optionalObject("parameters"),
-        f.optionalObject("metrics"),
-        f.optionalStringMap("tags"),
-        f.optionalText("description"),
+        required(w.model(), "model"),
+        requiredInt(w.version(), "version"),
+        optionalInt(w.parentVersion(), "parent_version"),
+        w.method(),
+        w.parameters(),
+        w.metrics(),
+        stringMap(w.tags(), "tags"),
+        w.description(),
         artifacts,
-        readTime(f, "created_at"),
-        f.optionalStringList("aliases"),
+        readTime(w.createdAt(), "created_at"),
+        strings(w.aliases(), "aliases"),
         lineage);
   }
 
@@ -296,45 +443,26 @@ public final class RegistryJson {
 
   /** The body of a version creation. */
   public static ObjectNode versionRequest(VersionSpec spec, List<Artifact> artifacts) {
-    ObjectNode o = MAPPER.createObjectNode();
-    if (spec.parentVersion() != null) {
-      o.put("parent_version", spec.parentVersion());
-    }
-    o.put("method", spec.method());
-    o.set("parameters", toTree(spec.parameters()));
-    o.set("metrics", toTree(spec.metrics()));
-    o.set("tags", toTree(spec.tags()));
-    if (spec.description() != null) {
-      o.put("description", spec.description());
-    }
-    if (spec.idempotencyKey() != null) {
-      o.put("idempotency_key", spec.idempotencyKey());
-    }
-    ArrayNode list = o.putArray("artifacts");
-    artifacts.forEach(a -> list.add(artifact(a)));
-    return o;
+    return MAPPER.valueToTree(
+        new VersionRequestWire(
+            number(spec.parentVersion()),
+            spec.method(),
+            spec.parameters(),
+            spec.metrics(),
+            spec.tags(),
+            spec.description(),
+            spec.idempotencyKey(),
+            artifacts.stream().map(RegistryJson::wire).toList()));
   }
 
   /** Reads and validates a version-creation request. */
   public static VersionRequest readVersionRequest(JsonNode node) {
-    FieldReader f =
-        FieldReader.strict(
-            node,
-            "",
-            Set.of(
-                "parent_version",
-                "method",
-                "parameters",
-                "metrics",
-                "tags",
-                "description",
-                "idempotency_key",
-                "artifacts"));
-    Integer parent = f.optionalInt("parent_version");
+    VersionRequestWire w = RegistryMapper.bind(node, VersionRequestWire.class, true);
+    Integer parent = optionalInt(w.parentVersion(), "parent_version");
     if (parent != null && parent < 1) {
       throw RegistryProblem.invalid("parent_version", "must be >= 1, was " + parent);
     }
-    String method = f.optionalText("method");
+    String method = w.method();
     if (method != null) {
       NameRules.requireName(method, "method", "method");
     }
@@ -342,13 +470,13 @@ public final class RegistryJson {
       throw RegistryProblem.invalid(
           "method", "a version with a parent_version needs its compression method (not 'base')");
     }
-    Map<String, String> tags = f.optionalStringMap("tags");
+    Map<String, String> tags = stringMap(w.tags(), "tags");
     if (tags.size() > 1000) {
       throw RegistryProblem.invalid("tags", "at most 1000 tags");
     }
     tags.forEach((k, v) -> NameRules.requireTag(k, v, "tags"));
-    String key = idempotencyKey(f.optionalText("idempotency_key"), "idempotency_key");
-    List<JsonNode> items = f.optionalArray("artifacts");
+    String key = idempotencyKey(w.idempotencyKey(), "idempotency_key");
+    List<ArtifactWire> items = objects(w.artifacts(), "artifacts");
     if (items.isEmpty()) {
       throw RegistryProblem.invalid("artifacts", "a version needs at least one artifact");
     }
@@ -358,27 +486,26 @@ public final class RegistryJson {
     List<ArtifactClaim> claims = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < items.size(); i++) {
-      String path = "artifacts[" + i + "]";
-      FieldReader af = FieldReader.strict(items.get(i), path, Set.of("name", "sha256", "size"));
-      String name = NameRules.requireArtifactName(af.requiredText("name"), af.path("name"));
+      String path = "artifacts[" + i + "].";
+      ArtifactWire a = items.get(i);
+      String name = NameRules.requireArtifactName(required(a.name(), path + "name"), path + "name");
       if (!names.add(name)) {
-        throw RegistryProblem.invalid(af.path("name"), "duplicate artifact name '" + name + "'");
+        throw RegistryProblem.invalid(path + "name", "duplicate artifact name '" + name + "'");
       }
-      String sha = NameRules.requireSha256(af.requiredText("sha256"), af.path("sha256"));
-      Long size = af.optionalLong("size");
-      if (size != null && size < 0) {
-        throw RegistryProblem.invalid(af.path("size"), "must be >= 0");
+      String sha = NameRules.requireSha256(required(a.sha256(), path + "sha256"), path + "sha256");
+      if (a.size() != null && a.size() < 0) {
+        throw RegistryProblem.invalid(path + "size", "must be >= 0");
       }
-      claims.add(new ArtifactClaim(name, sha, size));
+      claims.add(new ArtifactClaim(name, sha, a.size()));
     }
     VersionSpec spec =
         new VersionSpec(
             parent,
             method,
-            f.optionalObject("parameters"),
-            f.optionalObject("metrics"),
+            w.parameters(),
+            w.metrics(),
             tags,
-            f.optionalText("description", 4096),
+            atMost(w.description(), "description", 4096),
             key);
     return new VersionRequest(spec, claims);
   }
@@ -398,28 +525,24 @@ public final class RegistryJson {
 
   /** The JSON of an alias. */
   public static ObjectNode alias(AliasBinding a) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("model", a.model());
-    o.put("alias", a.alias());
-    o.put("version", a.version());
-    o.put("updated_at", time(a.updatedAt()));
-    return o;
+    return MAPPER.valueToTree(
+        new AliasWire(a.model(), a.alias(), (long) a.version(), time(a.updatedAt())));
   }
 
   /** Reads an alias from a response. */
   public static AliasBinding readAlias(JsonNode node) {
-    FieldReader f = FieldReader.lenient(node);
+    AliasWire w = RegistryMapper.bind(node, AliasWire.class, false);
     return new AliasBinding(
-        f.requiredText("model"),
-        f.requiredText("alias"),
-        f.requiredInt("version"),
-        readTime(f, "updated_at"));
+        required(w.model(), "model"),
+        required(w.alias(), "alias"),
+        requiredInt(w.version(), "version"),
+        readTime(w.updatedAt(), "updated_at"));
   }
 
   /** Reads {@code {"version": n}}. */
   public static int readAliasRequest(JsonNode node) {
-    FieldReader f = FieldReader.strict(node, "", Set.of("version"));
-    int version = f.requiredInt("version");
+    AliasRequestWire w = RegistryMapper.bind(node, AliasRequestWire.class, true);
+    int version = requiredInt(w.version(), "version");
     if (version < 1) {
       throw RegistryProblem.invalid("version", "must be >= 1, was " + version);
     }
@@ -430,84 +553,75 @@ public final class RegistryJson {
 
   /** The JSON of a job. */
   public static ObjectNode job(Job j) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("id", j.id());
-    o.put("model", j.model());
-    o.put("version", j.version());
-    o.put("method", j.method());
-    o.set("parameters", toTree(j.parameters()));
-    o.put("state", j.state().wireName());
-    o.put("worker_id", j.workerId());
-    o.put("attempts", j.attempts());
-    o.put("lease_expires_at", time(j.leaseExpiresAt()));
-    o.put("progress", j.progress());
-    o.put("message", j.message());
-    o.set("result", toTree(j.result()));
-    o.put("error", j.error());
-    o.put("idempotency_key", j.idempotencyKey());
-    o.put("created_at", time(j.createdAt()));
-    o.put("updated_at", time(j.updatedAt()));
-    return o;
+    return MAPPER.valueToTree(
+        new JobWire(
+            j.id(),
+            j.model(),
+            (long) j.version(),
+            j.method(),
+            j.parameters(),
+            j.state().wireName(),
+            j.workerId(),
+            (long) j.attempts(),
+            time(j.leaseExpiresAt()),
+            j.progress(),
+            j.message(),
+            j.result(),
+            j.error(),
+            j.idempotencyKey(),
+            time(j.createdAt()),
+            time(j.updatedAt())));
   }
 
   /** Reads a job from a response. */
   public static Job readJob(JsonNode node) {
-    FieldReader f = FieldReader.lenient(node);
-    String stateName = f.requiredText("state");
+    JobWire w = RegistryMapper.bind(node, JobWire.class, false);
+    String stateName = required(w.state(), "state");
     JobState state =
         JobState.fromWire(stateName)
             .orElseThrow(() -> RegistryProblem.invalid("state", "unknown state " + stateName));
-    Double progress = f.optionalDouble("progress");
-    Integer attempts = f.optionalInt("attempts");
+    Integer attempts = optionalInt(w.attempts(), "attempts");
     return new Job(
-        f.requiredText("id"),
-        f.requiredText("model"),
-        f.requiredInt("version"),
-        f.requiredText("method"),
-        f.optionalObject("parameters"),
+        required(w.id(), "id"),
+        required(w.model(), "model"),
+        requiredInt(w.version(), "version"),
+        required(w.method(), "method"),
+        w.parameters(),
         state,
-        f.optionalText("worker_id"),
+        w.workerId(),
         attempts == null ? 0 : attempts,
-        readTime(f, "lease_expires_at"),
-        progress == null ? 0 : progress,
-        f.optionalText("message"),
-        f.optionalObject("result"),
-        f.optionalText("error"),
-        f.optionalText("idempotency_key"),
-        readTime(f, "created_at"),
-        readTime(f, "updated_at"));
+        readTime(w.leaseExpiresAt(), "lease_expires_at"),
+        w.progress() == null ? 0 : w.progress(),
+        w.message(),
+        w.result(),
+        w.error(),
+        w.idempotencyKey(),
+        readTime(w.createdAt(), "created_at"),
+        readTime(w.updatedAt(), "updated_at"));
   }
 
   /** The body of a job creation. */
   public static ObjectNode newJobRequest(NewJob j) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("model", j.model());
-    o.put("version", j.version());
-    o.put("method", j.method());
-    o.set("parameters", toTree(j.parameters()));
-    if (j.idempotencyKey() != null) {
-      o.put("idempotency_key", j.idempotencyKey());
-    }
-    return o;
+    return MAPPER.valueToTree(
+        new NewJobWire(
+            j.model(), (long) j.version(), j.method(), j.parameters(), j.idempotencyKey()));
   }
 
   /** Reads and validates a job creation. */
   public static NewJob readNewJobRequest(JsonNode node) {
-    FieldReader f =
-        FieldReader.strict(
-            node, "", Set.of("model", "version", "method", "parameters", "idempotency_key"));
-    String model = NameRules.requireName(f.requiredText("model"), "model", "model name");
-    int version = f.requiredInt("version");
+    NewJobWire w = RegistryMapper.bind(node, NewJobWire.class, true);
+    String model = NameRules.requireName(required(w.model(), "model"), "model", "model name");
+    int version = requiredInt(w.version(), "version");
     if (version < 1) {
       throw RegistryProblem.invalid("version", "must be >= 1, was " + version);
     }
-    String method = NameRules.requireName(f.requiredText("method"), "method", "method");
+    String method = NameRules.requireName(required(w.method(), "method"), "method", "method");
     return new NewJob(
         model,
         version,
         method,
-        f.optionalObject("parameters"),
-        idempotencyKey(f.optionalText("idempotency_key"), "idempotency_key"));
+        w.parameters(),
+        idempotencyKey(w.idempotencyKey(), "idempotency_key"));
   }
 
   /** Checks a worker id: 1..256 printable ASCII characters. */
@@ -521,32 +635,100 @@ public final class RegistryJson {
     return id;
   }
 
+  /** A progress report: who reports, the fraction done (required) and a message. */
+  public record ProgressRequest(String workerId, double progress, String message) {}
+
+  /** Reads {@code {"worker_id", "progress", "message"}}. */
+  public static ProgressRequest readProgressRequest(JsonNode node) {
+    ProgressWire w = RegistryMapper.bind(node, ProgressWire.class, true);
+    if (w.progress() == null) {
+      throw RegistryProblem.invalid("progress", "is required");
+    }
+    return new ProgressRequest(
+        workerId(w.workerId(), "worker_id"), w.progress(), atMost(w.message(), "message", 4096));
+  }
+
+  /** A job's finish: who finishes it and its result (empty when absent). */
+  public record FinishRequest(String workerId, Map<String, Object> result) {
+
+    public FinishRequest {
+      result = JsonMaps.object(result);
+    }
+  }
+
+  /** Reads {@code {"worker_id", "result"}}. */
+  public static FinishRequest readFinishRequest(JsonNode node) {
+    FinishWire w = RegistryMapper.bind(node, FinishWire.class, true);
+    return new FinishRequest(workerId(w.workerId(), "worker_id"), w.result());
+  }
+
+  /** A job's failure: who fails it and why. */
+  public record FailRequest(String workerId, String error) {}
+
+  /** Reads {@code {"worker_id", "error"}}; the error is required and not blank. */
+  public static FailRequest readFailRequest(JsonNode node) {
+    FailWire w = RegistryMapper.bind(node, FailWire.class, true);
+    String error = atMost(w.error(), "error", 8192);
+    if (error == null || error.isBlank()) {
+      throw RegistryProblem.invalid("error", "is required");
+    }
+    return new FailRequest(workerId(w.workerId(), "worker_id"), error);
+  }
+
+  /**
+   * A claim: who claims, for how long (null for the server's default) and which methods it runs
+   * (empty for any).
+   */
+  public record ClaimRequest(String workerId, Integer leaseSeconds, List<String> methods) {
+
+    public ClaimRequest {
+      methods = JsonMaps.list(methods);
+    }
+  }
+
+  /** Reads {@code {"worker_id", "lease_seconds", "methods"}}; method names are not checked here. */
+  public static ClaimRequest readClaimRequest(JsonNode node) {
+    ClaimWire w = RegistryMapper.bind(node, ClaimWire.class, true);
+    String worker = workerId(w.workerId(), "worker_id");
+    return new ClaimRequest(
+        worker, optionalInt(w.leaseSeconds(), "lease_seconds"), strings(w.methods(), "methods"));
+  }
+
+  /**
+   * A garbage collection: the grace period in seconds and whether to only report; both optional.
+   */
+  public record GcRequest(Long graceSeconds, Boolean dryRun) {}
+
+  /** Reads {@code {"grace_seconds", "dry_run"}}. */
+  public static GcRequest readGcRequest(JsonNode node) {
+    GcWire w = RegistryMapper.bind(node, GcWire.class, true);
+    return new GcRequest(w.graceSeconds(), w.dryRun());
+  }
+
   // ------------------------------------------------------------------ pages
 
   /** The JSON of a page: items, total, limit, offset. */
   public static <T> ObjectNode page(Page<T> page, Function<T, ObjectNode> item) {
-    ObjectNode o = MAPPER.createObjectNode();
-    ArrayNode items = o.putArray("items");
+    List<JsonNode> items = new ArrayList<>();
     page.items().forEach(t -> items.add(item.apply(t)));
-    o.put("total", page.total());
-    o.put("limit", page.limit());
-    o.put("offset", page.offset());
-    return o;
+    return MAPPER.valueToTree(
+        new PageWire(items, page.total(), (long) page.limit(), (long) page.offset()));
   }
 
   /** Reads a page from a response. */
   public static <T> Page<T> readPage(JsonNode node, Function<JsonNode, T> item) {
-    FieldReader f = FieldReader.lenient(node);
+    PageWire w = RegistryMapper.bind(node, PageWire.class, false);
     List<T> items = new ArrayList<>();
-    for (JsonNode n : f.optionalArray("items")) {
-      items.add(item.apply(n));
+    if (w.items() != null) {
+      for (JsonNode n : w.items()) {
+        items.add(item.apply(n));
+      }
     }
-    Long total = f.optionalLong("total");
-    Integer limit = f.optionalInt("limit");
-    Integer offset = f.optionalInt("offset");
+    Integer limit = optionalInt(w.limit(), "limit");
+    Integer offset = optionalInt(w.offset(), "offset");
     return new Page<>(
         items,
-        total == null ? items.size() : total,
+        w.total() == null ? items.size() : w.total(),
         limit == null ? Page.DEFAULT_LIMIT : limit,
         offset == null ? 0 : offset);
   }

@@ -2,6 +2,7 @@ package io.prunegate.registry.api;
 
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.RegistryProblem;
+import io.prunegate.registry.store.CatalogException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -9,6 +10,22 @@ import io.vertx.core.http.HttpServerResponse;
 final class ErrorReplies {
 
   private ErrorReplies() {}
+
+  /**
+   * The problem a catalog refusal is on the wire: no such entity 404, a conflict 409, a reference
+   * to something missing or mismatched 422; message and field pass through unchanged.
+   */
+  static RegistryProblem problem(CatalogException e) {
+    RegistryProblem.Kind kind;
+    if (e instanceof CatalogException.NotFound) {
+      kind = RegistryProblem.Kind.NOT_FOUND;
+    } else if (e instanceof CatalogException.Conflict) {
+      kind = RegistryProblem.Kind.CONFLICT;
+    } else {
+      kind = RegistryProblem.Kind.UNPROCESSABLE;
+    }
+    return new RegistryProblem(kind, e.field(), e.getMessage());
+  }
 
   static void send(HttpServerResponse response, RegistryProblem p) {
     send(response, p.status(), p.getMessage(), p.field());

@@ -2,6 +2,7 @@ package io.prunegate.registry.api;
 
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.RegistryProblem;
+import io.prunegate.registry.store.CatalogException;
 import io.prunegate.registry.store.StoreException;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -164,6 +165,9 @@ public final class RegistryRouter {
 
   private static void failure(RoutingContext ctx) {
     Throwable t = ctx.failure();
+    if (t instanceof CatalogException c) {
+      t = ErrorReplies.problem(c);
+    }
     if (t instanceof RegistryProblem p) {
       reply(ctx, p.status(), p.getMessage(), p.field());
     } else if (t instanceof ArtifactTransfer.RangeProblem r) {

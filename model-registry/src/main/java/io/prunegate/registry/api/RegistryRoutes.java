@@ -1,10 +1,8 @@
 package io.prunegate.registry.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prunegate.events.ModelRef;
-import io.prunegate.registry.FieldReader;
 import io.prunegate.registry.Job;
 import io.prunegate.registry.JobQuery;
 import io.prunegate.registry.JobState;
@@ -430,20 +428,10 @@ public final class RegistryRoutes {
             .errors(404, 409)
             .json(
                 req -> {
-                  FieldReader f =
-                      FieldReader.strict(
-                          req.json(), "", Set.of("worker_id", "progress", "message"));
-                  Double progress = f.optionalDouble("progress");
-                  if (progress == null) {
-                    throw RegistryProblem.invalid("progress", "is required");
-                  }
+                  RegistryJson.ProgressRequest p = RegistryJson.readProgressRequest(req.json());
                   return ApiReply.ok(
                       RegistryJson.job(
-                          jobs.progress(
-                              req.path("id"),
-                              RegistryJson.workerId(f.optionalText("worker_id"), "worker_id"),
-                              progress,
-                              f.optionalText("message", 4096))));
+                          jobs.progress(req.path("id"), p.workerId(), p.progress(), p.message())));
                 }));
     r.add(
         RouteSpec.post("/jobs/{id}/finish", "finishJob")
@@ -456,13 +444,9 @@ public final class RegistryRoutes {
             .errors(404, 409)
             .json(
                 req -> {
-                  FieldReader f = FieldReader.strict(req.json(), "", Set.of("worker_id", "result"));
+                  RegistryJson.FinishRequest f = RegistryJson.readFinishRequest(req.json());
                   return ApiReply.ok(
-                      RegistryJson.job(
-                          jobs.finish(
-                              req.path("id"),
-                              RegistryJson.workerId(f.optionalText("worker_id"), "worker_id"),
-                              f.optionalObject("result"))));
+                      RegistryJson.job(jobs.finish(req.path("id"), f.workerId(), f.result())));
                 }));
     r.add(
         RouteSpec.post("/jobs/{id}/fail", "failJob")
@@ -474,17 +458,9 @@ public final class RegistryRoutes {
             .errors(404, 409)
             .json(
                 req -> {
-                  FieldReader f = FieldReader.strict(req.json(), "", Set.of("worker_id", "error"));
-                  String error = f.optionalText("error", 8192);
-                  if (error == null || error.isBlank()) {
-                    throw RegistryProblem.invalid("error", "is required");
-                  }
+                  RegistryJson.FailRequest f = RegistryJson.readFailRequest(req.json());
                   return ApiReply.ok(
-                      RegistryJson.job(
-                          jobs.fail(
-                              req.path("id"),
-                              RegistryJson.workerId(f.optionalText("worker_id"), "worker_id"),
-                              error)));
+                      RegistryJson.job(jobs.fail(req.path("id"), f.workerId(), f.error())));
                 }));
   }
 
@@ -522,15 +498,14 @@ public final class RegistryRoutes {
   }
 
   private ApiReply claim(ApiRequest req) {
-    FieldReader f =
-        FieldReader.strict(req.json(), "", Set.of("worker_id", "lease_seconds", "methods"));
-    String worker = RegistryJson.workerId(f.optionalText("worker_id"), "worker_id");
-    Integer lease = f.optionalInt("lease_seconds");
+    RegistryJson.ClaimRequest claim = RegistryJson.readClaimRequest(req.json());
+    String worker = claim.workerId();
+    Integer lease = claim.leaseSeconds();
     if (lease != null && (lease < 1 || lease > 86_400)) {
       throw RegistryProblem.invalid("lease_seconds", "must be between 1 and 86400");
     }
     Set<String> methods = new LinkedHashSet<>();
-    List<String> given = f.optionalStringList("methods");
+    List<String> given = claim.methods();
     for (int i = 0; i < given.size(); i++) {
       methods.add(NameRules.requireName(given.get(i), "methods[" + i + "]", "method"));
     }
@@ -546,21 +521,15 @@ public final class RegistryRoutes {
     Duration grace = defaultGcGrace;
     boolean dryRun = false;
     if (req.body().length > 0) {
-      FieldReader f = FieldReader.strict(req.json(), "", Set.of("grace_seconds", "dry_run"));
-      Long seconds = f.optionalLong("grace_seconds");
+      RegistryJson.GcRequest gc = RegistryJson.readGcRequest(req.json());
+      Long seconds = gc.graceSeconds();
       if (seconds != null) {
         if (seconds < 0) {
           throw RegistryProblem.invalid("grace_seconds", "must be >= 0");
         }
         grace = Duration.ofSeconds(seconds);
       }
-      JsonNode d = f.raw("dry_run");
-      if (d != null && !d.isNull()) {
-        if (!d.isBoolean()) {
-          throw RegistryProblem.invalid("dry_run", "must be a boolean");
-        }
-        dryRun = d.booleanValue();
-      }
+      dryRun = Boolean.TRUE.equals(gc.dryRun());
     }
     BlobCollector.Report report = collector.collect(grace, dryRun);
     ObjectNode o = RegistryJson.mapper().createObjectNode();

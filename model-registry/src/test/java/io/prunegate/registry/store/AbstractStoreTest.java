@@ -116,6 +116,18 @@ abstract class AbstractStoreTest {
     return assertThrows(RegistryProblem.class, r::run);
   }
 
+  /** The catalog's refusal and the status the API maps its kind to. */
+  private record Refusal(int status, String field) {}
+
+  private static Refusal refusal(Runnable r) {
+    CatalogException e = assertThrows(CatalogException.class, r::run);
+    int status =
+        e instanceof CatalogException.NotFound
+            ? 404
+            : e instanceof CatalogException.Conflict ? 409 : 422;
+    return new Refusal(status, e.field());
+  }
+
   // ------------------------------------------------------------------ models
 
   @Test
@@ -129,10 +141,10 @@ abstract class AbstractStoreTest {
     model("emotion");
     model("topic_news");
 
-    RegistryProblem dup = problem(() -> model("sentiment"));
+    Refusal dup = refusal(() -> model("sentiment"));
     assertEquals(409, dup.status());
     assertEquals("name", dup.field());
-    assertEquals(404, problem(() -> catalog.getModel("nope")).status());
+    assertEquals(404, refusal(() -> catalog.getModel("nope")).status());
 
     Page<RegisteredModel> all = catalog.listModels(ModelQuery.all());
     assertEquals(
@@ -207,8 +219,8 @@ abstract class AbstractStoreTest {
     model("other");
     base("other");
     assertEquals(2, catalog.listVersions(VersionQuery.all().withMethod("base")).total());
-    assertEquals(404, problem(() -> catalog.getVersion("m", 99)).status());
-    assertEquals("version", problem(() -> catalog.getVersion("m", 99)).field());
+    assertEquals(404, refusal(() -> catalog.getVersion("m", 99)).status());
+    assertEquals("version", refusal(() -> catalog.getVersion("m", 99)).field());
   }
 
   private List<Integer> versions(VersionQuery q) {
@@ -243,22 +255,22 @@ abstract class AbstractStoreTest {
   void refusedVersionsConsumeNoNumber() throws Exception {
     model("m");
     ArtifactClaim ok = blob("model.safetensors", "w");
-    RegistryProblem parent =
-        problem(() -> catalog.createVersion("m", VersionSpec.derived(7, "chip"), List.of(ok)));
+    Refusal parent =
+        refusal(() -> catalog.createVersion("m", VersionSpec.derived(7, "chip"), List.of(ok)));
     assertEquals(422, parent.status());
     assertEquals("parent_version", parent.field());
     ArtifactClaim missing = new ArtifactClaim("x.bin", "ab".repeat(32), null);
-    RegistryProblem blob =
-        problem(() -> catalog.createVersion("m", VersionSpec.base(), List.of(ok, missing)));
+    Refusal blob =
+        refusal(() -> catalog.createVersion("m", VersionSpec.base(), List.of(ok, missing)));
     assertEquals(422, blob.status());
     assertEquals("artifacts[1].sha256", blob.field());
     ArtifactClaim wrongSize = new ArtifactClaim("y.bin", ok.sha256(), ok.size() + 1);
     assertEquals(
         "artifacts[0].size",
-        problem(() -> catalog.createVersion("m", VersionSpec.base(), List.of(wrongSize))).field());
+        refusal(() -> catalog.createVersion("m", VersionSpec.base(), List.of(wrongSize))).field());
     assertEquals(
         404,
-        problem(() -> catalog.createVersion("nope", VersionSpec.base(), List.of(ok))).status());
+        refusal(() -> catalog.createVersion("nope", VersionSpec.base(), List.of(ok))).status());
     assertEquals(1, catalog.createVersion("m", VersionSpec.base(), List.of(ok)).value().version());
     // only model.created and model.registered were announced
     assertEquals(
@@ -284,13 +296,13 @@ abstract class AbstractStoreTest {
     assertEquals(List.of("challenger", "champion"), catalog.getVersion("m", 2).aliases());
     assertEquals(Map.of("champion", 2, "challenger", 2), catalog.getModel("m").aliases());
 
-    assertEquals(422, problem(() -> catalog.setAlias("m", "shadow", 9)).status());
-    assertEquals(404, problem(() -> catalog.setAlias("nope", "shadow", 1)).status());
+    assertEquals(422, refusal(() -> catalog.setAlias("m", "shadow", 9)).status());
+    assertEquals(404, refusal(() -> catalog.setAlias("nope", "shadow", 1)).status());
     catalog.deleteAlias("m", "challenger");
-    RegistryProblem gone = problem(() -> catalog.resolve(ModelRef.parse("m@challenger")));
+    Refusal gone = refusal(() -> catalog.resolve(ModelRef.parse("m@challenger")));
     assertEquals(404, gone.status());
     assertEquals("alias", gone.field());
-    assertEquals(404, problem(() -> catalog.deleteAlias("m", "challenger")).status());
+    assertEquals(404, refusal(() -> catalog.deleteAlias("m", "challenger")).status());
     assertEquals(
         List.of("champion"), catalog.listAliases("m").stream().map(AliasBinding::alias).toList());
 
