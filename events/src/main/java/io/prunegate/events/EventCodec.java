@@ -323,15 +323,7 @@ public final class EventCodec {
 
   /** {@code a.b[2].c} from Jackson's reference path. */
   private static String path(JsonMappingException e) {
-    StringBuilder b = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        b.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return b.isEmpty() ? null : b.toString();
+    return StrictJson.path(e.getPath());
   }
 
   /**
