@@ -1,8 +1,10 @@
 package io.prunegate.benchmarks.gateway;
 
+import io.prunegate.config.OptionValues;
 import io.prunegate.events.Topics;
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.loadtest.LoadPlan;
 import io.prunegate.loadtest.LoadRun;
 import io.prunegate.loadtest.LoadTarget;
@@ -57,7 +59,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
    * @param saturationRequests requests of the saturating burst
    * @param phaseSeconds duration of each latency phase
    * @param workDir downloads and the gateway's cache
-   * @param gateway the gateway's batching and inference settings
+   * @param gateway the gateway's options (batching, inference); the benchmark sets its Kafka,
+   *     registry, model and HTTP options over them
    */
   public record Options(
       String bootstrap,
@@ -68,7 +71,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
       int saturationRequests,
       double phaseSeconds,
       Path workDir,
-      GatewayConfig gateway) {}
+      OptionValues gateway) {}
 
   /**
    * What was measured.
@@ -101,8 +104,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
     RegistryClient client = RegistryClient.create(o.registryUrl(), o.registryToken());
     DownloadedVersion champion =
         client.download(io.prunegate.events.ModelRef.parse(o.model()), o.workDir().resolve("raw"));
-    GatewayConfig.Inference inf = o.gateway().inference();
-    int batch = o.gateway().batching().maxBatchSize();
+    GatewayConfig.Inference inf = GatewayConfig.Inference.from(o.gateway());
+    int batch = o.gateway().get(GatewayOptions.MAX_BATCH);
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     Topics topics =
         new Topics(
@@ -110,22 +113,25 @@ public final class GatewayBenchmark implements Callable<Integer> {
             prefix + ".results",
             prefix + ".requests.dlq",
             prefix + ".feedback",
-            o.gateway().kafka() == null
-                ? Topics.DEFAULT_MODEL_EVENTS
-                : o.gateway().kafka().topics().modelEvents());
+            o.gateway().get(GatewayOptions.TOPIC_MODEL_EVENTS));
     createTopics(o.bootstrap(), topics);
     GatewayConfig config =
-        o.gateway()
-            .withKafka(
-                GatewayConfig.Kafka.defaults(o.bootstrap())
-                    .withTopics(topics)
-                    .withGroup(prefix + "-group", null))
-            .withRegistry(
-                GatewayConfig.Registry.of(
-                        o.registryUrl(), o.registryToken(), o.workDir().resolve("gateway-cache"))
-                    .withPollInterval(Duration.ZERO))
-            .withModels(List.of(io.prunegate.events.ModelRef.parse(o.model()).name()))
-            .withHttp(GatewayConfig.Http.defaults().withPort(-1));
+        GatewayConfig.from(
+            o.gateway()
+                .with(GatewayOptions.KAFKA_BOOTSTRAP, o.bootstrap())
+                .with(GatewayOptions.TOPIC_REQUESTS, topics.requests())
+                .with(GatewayOptions.TOPIC_RESULTS, topics.results())
+                .with(GatewayOptions.TOPIC_DLQ, topics.deadLetter())
+                .with(GatewayOptions.TOPIC_FEEDBACK, topics.feedback())
+                .with(GatewayOptions.GROUP_ID, prefix + "-group")
+                .with(GatewayOptions.REGISTRY_URL, o.registryUrl())
+                .with(GatewayOptions.REGISTRY_TOKEN, o.registryToken())
+                .with(GatewayOptions.CACHE_DIR, o.workDir().resolve("gateway-cache"))
+                .with(GatewayOptions.REGISTRY_POLL, Duration.ZERO)
+                .with(
+                    GatewayOptions.MODELS,
+                    List.of(io.prunegate.events.ModelRef.parse(o.model()).name()))
+                .with(GatewayOptions.HTTP_PORT, -1));
     out.printf(
         "benchmark model=%s version=%d texts=%d batch=%d workers=%d threads=%d%n",
         o.model(),
@@ -235,16 +241,16 @@ public final class GatewayBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path work = Files.createTempDirectory("prunegate-bench-");
-    GatewayConfig.Batching b = GatewayConfig.Batching.defaults();
-    GatewayConfig g =
-        GatewayConfig.defaults()
-            .withBatching(
-                new GatewayConfig.Batching(
-                    maxBatch,
-                    b.maxQueueDelay(),
-                    Math.max(b.queueCapacity(), maxBatch),
-                    b.groupingWindow()))
-            .withInference(new GatewayConfig.Inference(workers, threads, 1, "cpu", true, 2));
+    OptionValues defaults = GatewayOptions.TABLE.defaults();
+    OptionValues g =
+        defaults
+            .with(GatewayOptions.MAX_BATCH, maxBatch)
+            .with(
+                GatewayOptions.QUEUE_CAPACITY,
+                Math.max(defaults.get(GatewayOptions.QUEUE_CAPACITY), maxBatch))
+            .with(GatewayOptions.WORKERS, workers)
+            .with(GatewayOptions.THREADS, threads)
+            .with(GatewayOptions.INTEROP_THREADS, 1);
     run(
         new Options(
             bootstrap,

@@ -3,7 +3,7 @@ package io.prunegate.benchmarks.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.WithKafkaBroker;
@@ -40,7 +40,7 @@ class GatewayBenchmarkTest {
                 4000,
                 20,
                 world.dir("bench"),
-                GatewayConfig.defaults()),
+                GatewayOptions.TABLE.defaults()),
             System.out);
     System.out.printf(
         "gateway benchmark (2-core dev machine, shared with other builds): ratio %.2f -> %s%n",

@@ -15,8 +15,9 @@ import java.util.Objects;
  * binds flags over {@code PRUNEGATE_*} variables over defaults), and each record's {@code
  * defaults()} is its part of {@code from(GatewayOptions.TABLE.defaults())}. {@link #defaults()}
  * serves HTTP only; add {@link Kafka} settings for the Kafka path and {@link Registry} settings to
- * load models. The {@code with...} methods serve code that builds configurations by hand
- * (benchmarks, tests); {@code gateway/README.md}'s option table is generated from the declarations.
+ * load models. Code that configures a gateway (tests, benchmarks, the demo) sets options on {@code
+ * GatewayOptions.TABLE.defaults()} and calls {@link #from}, like the CLI: there is no second way;
+ * {@code gateway/README.md}'s option table is generated from the declarations.
  *
  * @param kafka the Kafka path, or null for HTTP only
  * @param registry where models come from, or null (nothing can be served without it)
@@ -42,12 +43,8 @@ public record GatewayConfig(
     Drift drift) {
 
   public GatewayConfig {
-    models = List.copyOf(models == null ? List.of() : models);
-    aliases =
-        List.copyOf(
-            aliases == null || aliases.isEmpty()
-                ? GatewayOptions.ALIASES.defaultParsed()
-                : aliases);
+    models = List.copyOf(models);
+    aliases = List.copyOf(aliases);
     for (String m : models) {
       if (!ModelRef.isValidName(m)) {
         throw new IllegalArgumentException("invalid model name '" + m + "'");
@@ -56,17 +53,17 @@ public record GatewayConfig(
     if (!aliases.contains(ModelRef.CHAMPION)) {
       throw new IllegalArgumentException("the followed aliases must include champion");
     }
-    batching = batching == null ? Batching.defaults() : batching;
-    routing = routing == null ? Routing.defaults() : routing;
-    inference = inference == null ? Inference.defaults() : inference;
-    resilience = resilience == null ? Resilience.defaults() : resilience;
-    http = http == null ? Http.defaults() : http;
-    drift = drift == null ? Drift.defaults() : drift;
+    Objects.requireNonNull(batching, "batching");
+    Objects.requireNonNull(routing, "routing");
+    Objects.requireNonNull(inference, "inference");
+    Objects.requireNonNull(resilience, "resilience");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(drift, "drift");
   }
 
-  /** HTTP on port 8080, no Kafka, no registry, default batching and routing. */
+  /** The declared defaults: HTTP on port 8080, no Kafka, no registry. */
   public static GatewayConfig defaults() {
-    return new GatewayConfig(null, null, List.of(), List.of(), null, null, null, null, null, null);
+    return from(GatewayOptions.TABLE.defaults());
   }
 
   /**
@@ -87,56 +84,6 @@ public record GatewayConfig(
         Resilience.from(values),
         Http.from(values),
         Drift.from(values));
-  }
-
-  public GatewayConfig withKafka(Kafka v) {
-    return new GatewayConfig(
-        v, registry, models, aliases, batching, routing, inference, resilience, http, drift);
-  }
-
-  public GatewayConfig withRegistry(Registry v) {
-    return new GatewayConfig(
-        kafka, v, models, aliases, batching, routing, inference, resilience, http, drift);
-  }
-
-  public GatewayConfig withModels(List<String> v) {
-    return new GatewayConfig(
-        kafka, registry, v, aliases, batching, routing, inference, resilience, http, drift);
-  }
-
-  public GatewayConfig withAliases(List<String> v) {
-    return new GatewayConfig(
-        kafka, registry, models, v, batching, routing, inference, resilience, http, drift);
-  }
-
-  public GatewayConfig withBatching(Batching v) {
-    return new GatewayConfig(
-        kafka, registry, models, aliases, v, routing, inference, resilience, http, drift);
-  }
-
-  public GatewayConfig withRouting(Routing v) {
-    return new GatewayConfig(
-        kafka, registry, models, aliases, batching, v, inference, resilience, http, drift);
-  }
-
-  public GatewayConfig withInference(Inference v) {
-    return new GatewayConfig(
-        kafka, registry, models, aliases, batching, routing, v, resilience, http, drift);
-  }
-
-  public GatewayConfig withResilience(Resilience v) {
-    return new GatewayConfig(
-        kafka, registry, models, aliases, batching, routing, inference, v, http, drift);
-  }
-
-  public GatewayConfig withHttp(Http v) {
-    return new GatewayConfig(
-        kafka, registry, models, aliases, batching, routing, inference, resilience, v, drift);
-  }
-
-  public GatewayConfig withDrift(Drift v) {
-    return new GatewayConfig(
-        kafka, registry, models, aliases, batching, routing, inference, resilience, http, v);
   }
 
   /**
@@ -169,22 +116,15 @@ public record GatewayConfig(
 
     public Kafka {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-      topics = topics == null ? Topics.defaults() : topics;
-      groupId = groupId == null ? GatewayOptions.GROUP_ID.defaultParsed() : groupId;
-      delivery = delivery == null ? GatewayOptions.DELIVERY.defaultParsed() : delivery;
+      Objects.requireNonNull(topics, "topics");
+      Objects.requireNonNull(groupId, "groupId");
+      Objects.requireNonNull(delivery, "delivery");
       if (maxPollRecords < 1) {
         throw new IllegalArgumentException("maxPollRecords must be >= 1");
       }
-      sessionTimeout =
-          sessionTimeout == null ? GatewayOptions.SESSION_TIMEOUT.defaultParsed() : sessionTimeout;
-      commitInterval =
-          commitInterval == null ? GatewayOptions.COMMIT_INTERVAL.defaultParsed() : commitInterval;
-      properties = Map.copyOf(properties == null ? Map.of() : properties);
-    }
-
-    /** Defaults on the given bootstrap servers. */
-    public static Kafka defaults(String bootstrapServers) {
-      return from(bootstrapServers, GatewayOptions.TABLE.defaults());
+      Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+      Objects.requireNonNull(commitInterval, "commitInterval");
+      properties = Map.copyOf(properties);
     }
 
     /** The Kafka path of {@code values} on {@code bootstrapServers}. */
@@ -205,48 +145,6 @@ public record GatewayConfig(
           values.get(GatewayOptions.SESSION_TIMEOUT),
           values.get(GatewayOptions.COMMIT_INTERVAL),
           Map.of());
-    }
-
-    public Kafka withTopics(Topics v) {
-      return new Kafka(
-          bootstrapServers,
-          v,
-          groupId,
-          groupInstanceId,
-          delivery,
-          transactionalId,
-          maxPollRecords,
-          sessionTimeout,
-          commitInterval,
-          properties);
-    }
-
-    public Kafka withGroup(String id, String instanceId) {
-      return new Kafka(
-          bootstrapServers,
-          topics,
-          id,
-          instanceId,
-          delivery,
-          transactionalId,
-          maxPollRecords,
-          sessionTimeout,
-          commitInterval,
-          properties);
-    }
-
-    public Kafka withDelivery(Delivery v) {
-      return new Kafka(
-          bootstrapServers,
-          topics,
-          groupId,
-          groupInstanceId,
-          v,
-          transactionalId,
-          maxPollRecords,
-          sessionTimeout,
-          commitInterval,
-          properties);
     }
   }
 
@@ -271,21 +169,18 @@ public record GatewayConfig(
 
     public Registry {
       Objects.requireNonNull(url, "url");
-      cacheDir = cacheDir == null ? GatewayOptions.CACHE_DIR.defaultParsed() : cacheDir;
-      pollInterval =
-          pollInterval == null ? GatewayOptions.REGISTRY_POLL.defaultParsed() : pollInterval;
+      Objects.requireNonNull(cacheDir, "cacheDir");
+      Objects.requireNonNull(pollInterval, "pollInterval");
       if (loadAttempts < 1) {
         throw new IllegalArgumentException("loadAttempts must be >= 1");
       }
-      loadBackoff = loadBackoff == null ? Duration.ofMillis(500) : loadBackoff;
+      Objects.requireNonNull(loadBackoff, "loadBackoff");
     }
 
-    public static Registry of(String url, String token, Path cacheDir) {
-      return new Registry(
-          url, token, cacheDir, null, GatewayOptions.LOAD_ATTEMPTS.defaultParsed(), null);
-    }
+    // Not an option: tests and operators have never needed to tune it; 500 ms doubled per retry.
+    private static final Duration LOAD_BACKOFF = Duration.ofMillis(500);
 
-    /** The registry settings of {@code values} at {@code url}; the backoff keeps its default. */
+    /** The registry settings of {@code values} at {@code url}. */
     public static Registry from(String url, OptionValues values) {
       return new Registry(
           url,
@@ -293,11 +188,7 @@ public record GatewayConfig(
           values.get(GatewayOptions.CACHE_DIR),
           values.get(GatewayOptions.REGISTRY_POLL),
           values.get(GatewayOptions.LOAD_ATTEMPTS),
-          null);
-    }
-
-    public Registry withPollInterval(Duration v) {
-      return new Registry(url, token, cacheDir, v, loadAttempts, loadBackoff);
+          LOAD_BACKOFF);
     }
   }
 
@@ -390,7 +281,7 @@ public record GatewayConfig(
       if (workers < 1 || threads < 0 || interOpThreads < 0 || warmupBatches < 0) {
         throw new IllegalArgumentException("invalid inference settings");
       }
-      device = device == null ? GatewayOptions.DEVICE.defaultParsed() : device;
+      Objects.requireNonNull(device, "device");
     }
 
     /** The declared defaults: one worker with two engine threads (best on 2 cores: README). */
@@ -465,7 +356,7 @@ public record GatewayConfig(
   public record Http(String host, int port, long maxBodyBytes, int maxTextsPerRequest) {
 
     public Http {
-      host = host == null ? GatewayOptions.HTTP_HOST.defaultParsed() : host;
+      Objects.requireNonNull(host, "host");
       if (port < -1 || port > 65535 || maxBodyBytes < 1024 || maxTextsPerRequest < 1) {
         throw new IllegalArgumentException("invalid HTTP settings");
       }
@@ -481,10 +372,6 @@ public record GatewayConfig(
           values.get(GatewayOptions.HTTP_PORT),
           values.get(GatewayOptions.MAX_BODY),
           values.get(GatewayOptions.MAX_TEXTS));
-    }
-
-    public Http withPort(int v) {
-      return new Http(host, v, maxBodyBytes, maxTextsPerRequest);
     }
   }
 

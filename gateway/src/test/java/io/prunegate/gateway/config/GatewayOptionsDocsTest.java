@@ -28,7 +28,7 @@ class GatewayOptionsDocsTest {
     assertEquals(GatewayConfig.Http.defaults(), c.http());
     assertEquals(8080, c.http().port());
     assertEquals(4L << 20, c.http().maxBodyBytes());
-    GatewayConfig.Kafka k = GatewayConfig.Kafka.defaults("k:9092");
+    GatewayConfig.Kafka k = GatewayConfig.Kafka.from("k:9092", GatewayOptions.TABLE.defaults());
     assertEquals(Topics.defaults(), k.topics());
     assertEquals("prunegate-gateway", k.groupId());
     assertEquals(Delivery.AT_LEAST_ONCE, k.delivery());

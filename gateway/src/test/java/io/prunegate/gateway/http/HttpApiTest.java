@@ -3,8 +3,10 @@ package io.prunegate.gateway.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prunegate.config.OptionValues;
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.WithKafkaBroker;
@@ -33,14 +35,15 @@ class HttpApiTest {
   private static Vertx vertx;
   private static WebClient http;
   private static Gateway gateway;
+  private static OptionValues options;
   private static String model;
 
   @BeforeAll
   static void start(EmbeddedKafka kafka) {
     TestWorld world = TestWorld.get(kafka);
     model = world.registerModel("http");
-    GatewayConfig config = world.gatewayConfig("http", model).withKafka(null);
-    gateway = Gateway.start(config);
+    options = world.gatewayOptions("http", model).with(GatewayOptions.KAFKA_BOOTSTRAP, null);
+    gateway = Gateway.start(GatewayConfig.from(options));
     assertTrue(gateway.awaitReady(Duration.ofSeconds(60)));
     vertx = Vertx.vertx();
     http = WebClient.create(vertx);
@@ -240,7 +243,12 @@ class HttpApiTest {
   @Test
   void aFullAdmissionQueueAnswers429() throws Exception {
     GatewayConfig small =
-        gateway.config().withBatching(new GatewayConfig.Batching(1, Duration.ofMillis(1), 1, 1));
+        GatewayConfig.from(
+            options
+                .with(GatewayOptions.MAX_BATCH, 1)
+                .with(GatewayOptions.MAX_QUEUE_DELAY, Duration.ofMillis(1))
+                .with(GatewayOptions.QUEUE_CAPACITY, 1)
+                .with(GatewayOptions.GROUPING_WINDOW, 1));
     try (Gateway g = Gateway.start(small)) {
       assertTrue(g.awaitReady(Duration.ofSeconds(60)));
       List<CompletableFuture<HttpResponse<Buffer>>> calls = new ArrayList<>();
@@ -275,11 +283,13 @@ class HttpApiTest {
     // A 1 ms limit no real batch meets: each times out, counts against the champion's breaker
     // (minimum 2 calls), and once it is open requests fail fast without inference.
     GatewayConfig strict =
-        gateway
-            .config()
-            .withResilience(
-                new GatewayConfig.Resilience(
-                    Duration.ofMillis(1), 50f, 4, 2, Duration.ofMinutes(5)));
+        GatewayConfig.from(
+            options
+                .with(GatewayOptions.INFERENCE_TIMEOUT, Duration.ofMillis(1))
+                .with(GatewayOptions.BREAKER_FAILURE_RATE, 50.0)
+                .with(GatewayOptions.BREAKER_WINDOW, 4)
+                .with(GatewayOptions.BREAKER_MIN_CALLS, 2)
+                .with(GatewayOptions.BREAKER_OPEN, Duration.ofMinutes(5)));
     try (Gateway g = Gateway.start(strict)) {
       assertTrue(g.awaitReady(Duration.ofSeconds(60)));
       List<String> errors = new ArrayList<>();

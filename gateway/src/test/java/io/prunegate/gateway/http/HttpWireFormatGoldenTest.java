@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.WithKafkaBroker;
@@ -39,7 +40,9 @@ class HttpWireFormatGoldenTest {
   static void start(EmbeddedKafka kafka) {
     TestWorld world = TestWorld.get(kafka);
     model = world.registerModel("golden");
-    GatewayConfig config = world.gatewayConfig("golden", model).withKafka(null);
+    GatewayConfig config =
+        GatewayConfig.from(
+            world.gatewayOptions("golden", model).with(GatewayOptions.KAFKA_BOOTSTRAP, null));
     gateway = Gateway.start(config);
     assertTrue(gateway.awaitReady(Duration.ofSeconds(60)));
   }

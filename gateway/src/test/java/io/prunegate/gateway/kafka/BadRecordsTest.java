@@ -10,6 +10,7 @@ import io.prunegate.events.ResultStatus;
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.Delivery;
 import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.WithKafkaBroker;
@@ -51,8 +52,9 @@ class BadRecordsTest {
     TestWorld world = TestWorld.get(kafka);
     String prefix = "bad-" + delivery.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     String model = world.registerModel(prefix);
-    GatewayConfig base = world.gatewayConfig(prefix, model);
-    GatewayConfig config = base.withKafka(base.kafka().withDelivery(delivery));
+    GatewayConfig config =
+        GatewayConfig.from(
+            world.gatewayOptions(prefix, model).with(GatewayOptions.DELIVERY, delivery));
     boolean readCommitted = delivery == Delivery.EXACTLY_ONCE;
     String requests = config.kafka().topics().requests();
 

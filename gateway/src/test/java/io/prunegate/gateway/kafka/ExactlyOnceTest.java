@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.Delivery;
 import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.gateway.fixtures.LabelledSentences;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
@@ -30,8 +31,11 @@ class ExactlyOnceTest {
   void transactionsCommitEachAnswerOnceWithItsOffsets(EmbeddedKafka kafka) throws Exception {
     TestWorld world = TestWorld.get(kafka);
     String model = world.registerModel("eos");
-    GatewayConfig base = world.gatewayConfig("eos", model);
-    GatewayConfig config = base.withKafka(base.kafka().withDelivery(Delivery.EXACTLY_ONCE));
+    GatewayConfig config =
+        GatewayConfig.from(
+            world
+                .gatewayOptions("eos", model)
+                .with(GatewayOptions.DELIVERY, Delivery.EXACTLY_ONCE));
     try (Gateway gateway = Gateway.start(config);
         LoadRun run =
             LoadRun.open(

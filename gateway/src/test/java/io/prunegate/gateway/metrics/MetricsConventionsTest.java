@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.WithKafkaBroker;
@@ -35,7 +36,9 @@ class MetricsConventionsTest {
       throws Exception {
     TestWorld world = TestWorld.get(kafka);
     String model = world.registerModel("metrics");
-    GatewayConfig config = world.gatewayConfig("metrics", model).withKafka(null);
+    GatewayConfig config =
+        GatewayConfig.from(
+            world.gatewayOptions("metrics", model).with(GatewayOptions.KAFKA_BOOTSTRAP, null));
     try (Gateway gateway = Gateway.start(config)) {
       assertTrue(gateway.awaitReady(Duration.ofSeconds(60)));
       post(gateway, "{\"text\":\"I hated it.\",\"model\":\"" + model + "\"}");

@@ -8,6 +8,7 @@ import io.prunegate.events.EventCodec;
 import io.prunegate.events.Feedback;
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.gateway.fixtures.LabelledSentences;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
@@ -47,15 +48,19 @@ class RoutingIntegrationTest {
     world.client().setAlias(model, "challenger", 2);
     world.client().setAlias(model, "shadow", shadowVersion);
     GatewayConfig config =
-        world
-            .gatewayConfig("routing", model)
-            .withRouting(new GatewayConfig.Routing(0.5, 1.0, 1024))
-            // Without warm-up the runtime-broken challenger loads, so its breaker can be seen to
-            // open (HotSwapTest shows warm-up refusing it at load).
-            .withInference(new GatewayConfig.Inference(1, 2, 1, "cpu", true, 0))
-            .withResilience(
-                new GatewayConfig.Resilience(
-                    Duration.ofSeconds(30), 50f, 4, 2, Duration.ofMinutes(5)));
+        GatewayConfig.from(
+            world
+                .gatewayOptions("routing", model)
+                .with(GatewayOptions.CHALLENGER_SHARE, 0.5)
+                .with(GatewayOptions.SHADOW_SHARE, 1.0)
+                // Without warm-up the runtime-broken challenger loads, so its breaker can be seen
+                // to open (HotSwapTest shows warm-up refusing it at load).
+                .with(GatewayOptions.WARMUP_BATCHES, 0)
+                .with(GatewayOptions.INFERENCE_TIMEOUT, Duration.ofSeconds(30))
+                .with(GatewayOptions.BREAKER_FAILURE_RATE, 50.0)
+                .with(GatewayOptions.BREAKER_WINDOW, 4)
+                .with(GatewayOptions.BREAKER_MIN_CALLS, 2)
+                .with(GatewayOptions.BREAKER_OPEN, Duration.ofMinutes(5)));
     try (Gateway gateway = Gateway.start(config);
         LoadRun run =
             LoadRun.open(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.gateway.fixtures.LabelledSentences;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.gateway.variant.VariantKey;
@@ -112,9 +113,12 @@ class HotSwapTest {
   void withoutKafkaTheRegistryPollFindsTheMove(EmbeddedKafka kafka) throws Exception {
     TestWorld world = TestWorld.get(kafka);
     String model = world.registerModel("poll");
-    GatewayConfig base = world.gatewayConfig("poll", model);
     GatewayConfig config =
-        base.withKafka(null).withRegistry(base.registry().withPollInterval(Duration.ofMillis(500)));
+        GatewayConfig.from(
+            world
+                .gatewayOptions("poll", model)
+                .with(GatewayOptions.KAFKA_BOOTSTRAP, null)
+                .with(GatewayOptions.REGISTRY_POLL, Duration.ofMillis(500)));
     Vertx vertx = Vertx.vertx();
     try (Gateway gateway = Gateway.start(config)) {
       assertTrue(gateway.awaitReady(Duration.ofSeconds(60)));

@@ -4,6 +4,7 @@ import io.prunegate.events.ModelRef;
 import io.prunegate.events.Topics;
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
+import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.kafka.embedded.BrokerSettings;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.KafkaTopics;
@@ -218,17 +219,24 @@ public final class Demo implements AutoCloseable {
   private void startGateway(Path work) {
     DemoConsole.Step s = console.begin("Starting the gateway (Kafka + HTTP, OIP v2)");
     GatewayConfig config =
-        GatewayConfig.defaults()
-            .withKafka(
-                GatewayConfig.Kafka.defaults(kafka.bootstrapServers())
-                    .withGroup("prunegate-demo-gateway", null))
-            .withRegistry(
-                GatewayConfig.Registry.of(registry.baseUrl(), token, work.resolve("gateway-cache"))
-                    .withPollInterval(Duration.ofSeconds(5)))
-            .withModels(List.of(options.model()))
-            .withRouting(new GatewayConfig.Routing(options.challengerShare(), 0.0, 256))
-            .withInference(new GatewayConfig.Inference(1, options.threads(), 1, "cpu", true, 2))
-            .withHttp(GatewayConfig.Http.defaults().withPort(options.gatewayPort()));
+        GatewayConfig.from(
+            GatewayOptions.TABLE
+                .defaults()
+                .with(GatewayOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
+                .with(GatewayOptions.GROUP_ID, "prunegate-demo-gateway")
+                .with(GatewayOptions.REGISTRY_URL, registry.baseUrl())
+                .with(GatewayOptions.REGISTRY_TOKEN, token)
+                .with(GatewayOptions.CACHE_DIR, work.resolve("gateway-cache"))
+                .with(GatewayOptions.REGISTRY_POLL, Duration.ofSeconds(5))
+                .with(GatewayOptions.MODELS, List.of(options.model()))
+                .with(GatewayOptions.CHALLENGER_SHARE, options.challengerShare())
+                .with(GatewayOptions.SHADOW_SHARE, 0.0)
+                .with(GatewayOptions.SHADOW_QUEUE_LIMIT, 256)
+                .with(GatewayOptions.WORKERS, 1)
+                .with(GatewayOptions.THREADS, options.threads())
+                .with(GatewayOptions.INTEROP_THREADS, 1)
+                .with(GatewayOptions.WARMUP_BATCHES, 2)
+                .with(GatewayOptions.HTTP_PORT, options.gatewayPort()));
     gateway = Gateway.start(config);
     started.push(gateway);
     s.done("http://127.0.0.1:" + gateway.httpPort());
