@@ -2,6 +2,7 @@ package io.prunegate.registry.api;
 
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.RegistryProblem;
+import io.prunegate.registry.jobs.JobException;
 import io.prunegate.registry.store.CatalogException;
 import io.prunegate.registry.store.StoreException;
 import io.vertx.core.Vertx;
@@ -167,6 +168,8 @@ public final class RegistryRouter {
     Throwable t = ctx.failure();
     if (t instanceof CatalogException c) {
       t = ErrorReplies.problem(c);
+    } else if (t instanceof JobException j) {
+      t = ErrorReplies.problem(j);
     }
     if (t instanceof RegistryProblem p) {
       reply(ctx, p.status(), p.getMessage(), p.field());
