@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -345,6 +346,22 @@ public final class JobStore {
                   JobStore::job,
                   params.toArray());
           return new Page<>(items, total, q.limit(), q.offset());
+        });
+  }
+
+  /** How many jobs are in each state (states without jobs absent); one grouped query. */
+  public Map<JobState, Long> countByState() {
+    return db.inTransaction(
+        tx -> {
+          Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+          for (Object[] row :
+              Sql.list(
+                  tx.connection(),
+                  "SELECT state, COUNT(*) FROM jobs GROUP BY state",
+                  rs -> new Object[] {rs.getString(1), rs.getLong(2)})) {
+            JobState.fromWire((String) row[0]).ifPresent(s -> counts.put(s, (Long) row[1]));
+          }
+          return counts;
         });
   }
 

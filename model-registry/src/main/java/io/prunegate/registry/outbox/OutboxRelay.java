@@ -44,6 +44,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final Thread thread;
   private final Object signal = new Object();
   private final AtomicLong published = new AtomicLong();
+  private final AtomicLong failedAttempts = new AtomicLong();
   private volatile boolean running = true;
   private volatile String lastError;
   private boolean woken;
@@ -118,6 +119,11 @@ public final class OutboxRelay implements AutoCloseable {
     return published.get();
   }
 
+  /** Publish attempts that failed since this relay started (each is retried after a backoff). */
+  public long failureCount() {
+    return failedAttempts.get();
+  }
+
   /** The last error the relay met, or null when its last attempt succeeded. */
   public String lastError() {
     return lastError;
@@ -155,6 +161,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         failures++;
+        failedAttempts.incrementAndGet();
         lastError = e.getMessage();
         if (failures == 1) {
           LOG.warn("outbox relay cannot publish, retrying error={}", e.getMessage());
