@@ -61,6 +61,8 @@ public final class RegistryMetrics {
   private final List<Runnable> refreshers = new CopyOnWriteArrayList<>();
   private volatile double outboxPending = Double.NaN;
   private volatile Map<JobState, Double> jobCounts = Map.of();
+  private volatile LongSupplier relayedCount = () -> 0;
+  private volatile LongSupplier relayFailureCount = () -> 0;
 
   public RegistryMetrics() {
     unmatched =
@@ -140,11 +142,17 @@ public final class RegistryMetrics {
         .description("events in the outbox that Kafka has not acknowledged")
         .strongReference(true)
         .register(registry);
-    FunctionCounter.builder(P + "outbox.relayed", relayed, LongSupplier::getAsLong)
+    // Micrometer holds a function counter's state object weakly: a lambda passed as the state
+    // would be collected and the counter would read 0, so the state is this object
+    relayedCount = relayed;
+    relayFailureCount = relayFailures;
+    FunctionCounter.builder(P + "outbox.relayed", this, m -> m.relayedCount.getAsLong())
         .description("events the relay published and Kafka acknowledged since start")
         .register(registry);
-    FunctionCounter.builder(P + "outbox.relay.failures", relayFailures, LongSupplier::getAsLong)
-        .description("relay attempts that failed (Kafka unreachable or refusing) since start")
+    FunctionCounter.builder(P + "outbox.relay.failures", this, m -> m.relayFailureCount.getAsLong())
+        .description(
+            "relay rounds that ended in an error since start (records refused or not"
+                + " acknowledged); a broker that is only down shows as a growing outbox_pending")
         .register(registry);
   }
 

@@ -119,7 +119,12 @@ public final class OutboxRelay implements AutoCloseable {
     return published.get();
   }
 
-  /** Publish attempts that failed since this relay started (each is retried after a backoff). */
+  /**
+   * Relay rounds that ended in an error since this relay started (a record refused or not
+   * acknowledged, the database unreachable), each retried after a backoff. A broker that is only
+   * down does not count: the producer retries unacknowledged sends without end, and the backlog
+   * grows instead.
+   */
   public long failureCount() {
     return failedAttempts.get();
   }
