@@ -6,6 +6,7 @@ import io.prunegate.registry.RegistryProblem;
 import io.prunegate.registry.Sha256;
 import io.prunegate.registry.artifacts.ArtifactStore;
 import io.prunegate.registry.artifacts.StoredBlob;
+import io.prunegate.registry.metrics.RegistryMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -43,18 +44,27 @@ final class ArtifactTransfer {
   private final WorkerExecutor worker;
   private final ArtifactStore store;
   private final long maxUploadBytes;
+  private final RegistryMetrics metrics;
 
-  ArtifactTransfer(Vertx vertx, WorkerExecutor worker, ArtifactStore store, long maxUploadBytes) {
+  ArtifactTransfer(
+      Vertx vertx,
+      WorkerExecutor worker,
+      ArtifactStore store,
+      long maxUploadBytes,
+      RegistryMetrics metrics) {
     this.vertx = vertx;
     this.worker = worker;
     this.store = store;
     this.maxUploadBytes = maxUploadBytes;
+    this.metrics = metrics;
   }
 
   // ------------------------------------------------------------------ upload
 
   void upload(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
+    // counted once the exchange is over, however it ended (stored, refused, cut)
+    ctx.addEndHandler(x -> metrics.artifactUploaded(req.bytesRead()));
     String declared = req.getHeader(SHA_HEADER);
     if (declared != null) {
       declared = NameRules.requireSha256(declared.trim(), SHA_HEADER);
@@ -168,6 +178,9 @@ final class ArtifactTransfer {
 
   void download(RoutingContext ctx) {
     String sha = NameRules.requireSha256(ctx.pathParam("sha256"), "sha256");
+    if (ctx.request().method() == HttpMethod.GET) {
+      ctx.addEndHandler(x -> metrics.artifactDownloaded(ctx.response().bytesWritten()));
+    }
     Path blob = store.blobPath(sha);
     vertx
         .fileSystem()

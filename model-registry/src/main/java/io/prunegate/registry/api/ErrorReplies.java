@@ -2,6 +2,7 @@ package io.prunegate.registry.api;
 
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.RegistryProblem;
+import io.prunegate.registry.jobs.JobException;
 import io.prunegate.registry.store.CatalogException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -23,6 +24,25 @@ final class ErrorReplies {
       kind = RegistryProblem.Kind.CONFLICT;
     } else {
       kind = RegistryProblem.Kind.UNPROCESSABLE;
+    }
+    return new RegistryProblem(kind, e.field(), e.getMessage());
+  }
+
+  /**
+   * The problem a job-queue refusal is on the wire: no such job 404, a job another worker holds or
+   * that has ended 409, a job for a missing model or version 422, a value no job takes 400; message
+   * and field pass through unchanged.
+   */
+  static RegistryProblem problem(JobException e) {
+    RegistryProblem.Kind kind;
+    if (e instanceof JobException.NotFound) {
+      kind = RegistryProblem.Kind.NOT_FOUND;
+    } else if (e instanceof JobException.Conflict) {
+      kind = RegistryProblem.Kind.CONFLICT;
+    } else if (e instanceof JobException.Unprocessable) {
+      kind = RegistryProblem.Kind.UNPROCESSABLE;
+    } else {
+      kind = RegistryProblem.Kind.INVALID;
     }
     return new RegistryProblem(kind, e.field(), e.getMessage());
   }

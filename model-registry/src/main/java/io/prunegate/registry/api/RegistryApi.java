@@ -5,10 +5,13 @@ import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.artifacts.ArtifactStore;
 import io.prunegate.registry.artifacts.BlobCollector;
 import io.prunegate.registry.jobs.JobStore;
+import io.prunegate.registry.metrics.RegistryMetrics;
 import io.prunegate.registry.store.CatalogStore;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -42,12 +45,20 @@ public final class RegistryApi {
       ArtifactStore artifacts,
       BlobCollector collector,
       Supplier<ObjectNode> health,
+      RegistryMetrics metrics,
       Settings settings) {
     ArtifactTransfer transfer =
-        new ArtifactTransfer(vertx, worker, artifacts, settings.maxUploadBytes());
+        new ArtifactTransfer(vertx, worker, artifacts, settings.maxUploadBytes(), metrics);
     RegistryRoutes table =
         new RegistryRoutes(
-            catalog, jobs, artifacts, collector, transfer, health, settings.gcGrace());
+            catalog,
+            jobs,
+            artifacts,
+            collector,
+            transfer,
+            health,
+            scrape(worker, metrics),
+            settings.gcGrace());
     List<RouteSpec> routes = List.copyOf(table.all());
     ObjectNode doc = OpenApiDocument.build(routes, settings.version());
     table.setOpenApi(RegistryJson.write(doc));
@@ -58,8 +69,26 @@ public final class RegistryApi {
             settings.auth(),
             worker,
             settings.maxJsonBytes(),
-            settings.maxUploadBytes());
+            settings.maxUploadBytes(),
+            metrics);
     return new RegistryApi(routes, router, doc);
+  }
+
+  /** Serves {@link RegistryMetrics#scrape()}, on the worker: it reads counts from the database. */
+  private static Handler<RoutingContext> scrape(WorkerExecutor worker, RegistryMetrics metrics) {
+    return ctx ->
+        worker
+            .executeBlocking(metrics::scrape, false)
+            .onComplete(
+                ar -> {
+                  if (ar.failed()) {
+                    ctx.fail(ar.cause());
+                  } else {
+                    ctx.response()
+                        .putHeader("Content-Type", RegistryMetrics.CONTENT_TYPE)
+                        .end(ar.result());
+                  }
+                });
   }
 
   /** The route table. */

@@ -2,6 +2,8 @@ package io.prunegate.registry.api;
 
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.RegistryProblem;
+import io.prunegate.registry.jobs.JobException;
+import io.prunegate.registry.metrics.RegistryMetrics;
 import io.prunegate.registry.store.CatalogException;
 import io.prunegate.registry.store.StoreException;
 import io.vertx.core.Vertx;
@@ -23,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the Vert.x router from the route table. Every route runs the same chain: token check,
- * refusal of undocumented query parameters, early 413 on a declared {@code Content-Length} over the
- * limit (before any body is read; {@code Expect: 100-continue} is answered only after these
- * checks), the JSON body limit, then the operation on a worker thread. Every failure, including
- * unknown routes and wrong methods, is answered as {@code {"error": ..., "field": ...}}.
+ * Builds the Vert.x router from the route table. Every route runs the same chain: a timer (the
+ * request's route template, method and status go to {@link RegistryMetrics}), token check, refusal
+ * of undocumented query parameters, early 413 on a declared {@code Content-Length} over the limit
+ * (before any body is read; {@code Expect: 100-continue} is answered only after these checks), the
+ * JSON body limit, then the operation on a worker thread. Every failure, including unknown routes
+ * and wrong methods, is answered as {@code {"error": ..., "field": ...}}.
  */
 public final class RegistryRouter {
 
@@ -40,6 +43,7 @@ public final class RegistryRouter {
    *
    * @param maxJsonBytes limit of JSON request bodies
    * @param maxUploadBytes limit of artifact uploads
+   * @param metrics records every request under its route's template; unrouted ones are only counted
    */
   public static Router build(
       Vertx vertx,
@@ -47,7 +51,8 @@ public final class RegistryRouter {
       BearerAuth auth,
       WorkerExecutor worker,
       long maxJsonBytes,
-      long maxUploadBytes) {
+      long maxUploadBytes,
+      RegistryMetrics metrics) {
     Router router = Router.router(vertx);
     router.route().failureHandler(RegistryRouter::failure);
     for (RouteSpec spec : routes) {
@@ -63,6 +68,22 @@ public final class RegistryRouter {
               .filter(p -> p.in().equals("query"))
               .map(RouteSpec.Param::name)
               .collect(Collectors.toSet());
+      String template = spec.fullPath();
+      String method = spec.method().name();
+      // first, so that refusals by the checks below are timed too
+      route.handler(
+          (PlatformHandler)
+              ctx -> {
+                long start = System.nanoTime();
+                ctx.addEndHandler(
+                    x ->
+                        metrics.request(
+                            template,
+                            method,
+                            ctx.response().getStatusCode(),
+                            System.nanoTime() - start));
+                ctx.next();
+              });
       // a platform handler: Vert.x runs it before the body handler, so refusals read no body
       route.handler((PlatformHandler) ctx -> precheck(ctx, spec, auth, queryParams, limit));
       if (spec.body() == RouteSpec.Body.JSON) {
@@ -74,22 +95,27 @@ public final class RegistryRouter {
         route.handler(spec.raw());
       }
     }
+    // unrouted requests only count: their path and method are the client's, unbounded as labels
     router.errorHandler(
         404,
-        ctx ->
-            reply(
-                ctx,
-                404,
-                "no route for " + ctx.request().method() + " " + ctx.request().path(),
-                null));
+        ctx -> {
+          metrics.unmatched();
+          reply(
+              ctx,
+              404,
+              "no route for " + ctx.request().method() + " " + ctx.request().path(),
+              null);
+        });
     router.errorHandler(
         405,
-        ctx ->
-            reply(
-                ctx,
-                405,
-                "method " + ctx.request().method() + " not allowed on " + ctx.request().path(),
-                null));
+        ctx -> {
+          metrics.unmatched();
+          reply(
+              ctx,
+              405,
+              "method " + ctx.request().method() + " not allowed on " + ctx.request().path(),
+              null);
+        });
     router.errorHandler(400, ctx -> reply(ctx, 400, "bad request", null));
     router.errorHandler(500, RegistryRouter::failure);
     return router;
@@ -167,6 +193,8 @@ public final class RegistryRouter {
     Throwable t = ctx.failure();
     if (t instanceof CatalogException c) {
       t = ErrorReplies.problem(c);
+    } else if (t instanceof JobException j) {
+      t = ErrorReplies.problem(j);
     }
     if (t instanceof RegistryProblem p) {
       reply(ctx, p.status(), p.getMessage(), p.field());
@@ -199,7 +227,9 @@ public final class RegistryRouter {
     boolean unreadBody = !req.isEnded();
     if (unreadBody && !resp.headWritten()) {
       resp.putHeader("Connection", "close");
-      resp.endHandler(v -> req.connection().close());
+      // through the context, not resp.endHandler: that would replace the handler the context's
+      // own end handlers (the request timer among them) hang on
+      ctx.addEndHandler(v -> req.connection().close());
     }
     ErrorReplies.send(resp, status, message, field);
   }

@@ -23,6 +23,8 @@ import io.prunegate.registry.artifacts.BlobCollector;
 import io.prunegate.registry.jobs.JobStore;
 import io.prunegate.registry.store.CatalogStore;
 import io.prunegate.registry.store.Created;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,6 +50,7 @@ public final class RegistryRoutes {
   private final BlobCollector collector;
   private final ArtifactTransfer transfer;
   private final Supplier<ObjectNode> health;
+  private final Handler<RoutingContext> metrics;
   private final Duration defaultGcGrace;
   private volatile byte[] openApi;
 
@@ -58,6 +61,7 @@ public final class RegistryRoutes {
       BlobCollector collector,
       ArtifactTransfer transfer,
       Supplier<ObjectNode> health,
+      Handler<RoutingContext> metrics,
       Duration defaultGcGrace) {
     this.catalog = catalog;
     this.jobs = jobs;
@@ -65,6 +69,7 @@ public final class RegistryRoutes {
     this.collector = collector;
     this.transfer = transfer;
     this.health = health;
+    this.metrics = metrics;
     this.defaultGcGrace = defaultGcGrace;
   }
 
@@ -82,6 +87,16 @@ public final class RegistryRoutes {
             .response(200, "healthy", "Health")
             .response(503, "database unreachable", "Health")
             .json(req -> healthReply()));
+    // open like health: scrapers rarely hold tokens, and the series carry counts and route
+    // templates only, no names, ids or tokens
+    r.add(
+        RouteSpec.get("/metrics", "metrics")
+            .summary(
+                "Prometheus metrics (text format 0.0.4): requests by route, outbox, jobs by state,"
+                    + " artifact bytes, database pool")
+            .access(Access.OPEN)
+            .response(200, "the metrics", "PrometheusText", "text/plain")
+            .raw(metrics));
     r.add(
         RouteSpec.get("/openapi.json", "openapi")
             .summary("This API's OpenAPI 3 document")

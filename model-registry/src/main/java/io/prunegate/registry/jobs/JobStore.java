@@ -7,7 +7,6 @@ import io.prunegate.registry.JobState;
 import io.prunegate.registry.NewJob;
 import io.prunegate.registry.Page;
 import io.prunegate.registry.RegistryJson;
-import io.prunegate.registry.RegistryProblem;
 import io.prunegate.registry.store.Created;
 import io.prunegate.registry.store.Database;
 import io.prunegate.registry.store.LockedModel;
@@ -19,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,15 +45,15 @@ public final class JobStore {
 
   /**
    * Creates a pending job. With an idempotency key used before, returns that job ({@code created ==
-   * false}); 409 when the key was used for a different model, version or method. 422 for an unknown
-   * model or version.
+   * false}); {@link JobException.Conflict} when the key was used for a different model, version or
+   * method; {@link JobException.Unprocessable} for an unknown model or version.
    */
   public Created<Job> create(NewJob j) {
     return db.inTransaction(
         tx -> {
           Connection c = tx.connection();
           if (Sql.count(c, "SELECT COUNT(*) FROM models WHERE name = ?", j.model()) == 0) {
-            throw RegistryProblem.unprocessable(
+            throw new JobException.Unprocessable(
                 "model", "model '" + j.model() + "' does not exist");
           }
           LockedModel lock = LockedModel.lock(tx, j.model());
@@ -69,7 +69,7 @@ public final class JobStore {
               if (!e.model().equals(j.model())
                   || e.version() != j.version()
                   || !e.method().equals(j.method())) {
-                throw RegistryProblem.conflict(
+                throw new JobException.Conflict(
                     "idempotency_key",
                     "idempotency key already used for job "
                         + e.id()
@@ -84,7 +84,7 @@ public final class JobStore {
                   j.model(),
                   j.version())
               == 0) {
-            throw RegistryProblem.unprocessable(
+            throw new JobException.Unprocessable(
                 "version",
                 "version " + j.version() + " of model '" + j.model() + "' does not exist");
           }
@@ -106,7 +106,7 @@ public final class JobStore {
                 tx.now());
           } catch (SQLException e) {
             if (Database.isUniqueViolation(e)) {
-              throw RegistryProblem.conflict(
+              throw new JobException.Conflict(
                   "idempotency_key", "idempotency key is being used by a concurrent request");
             }
             throw e;
@@ -128,7 +128,7 @@ public final class JobStore {
    */
   public Optional<Job> claim(String workerId, Duration lease, Set<String> methods) {
     if (lease.isNegative() || lease.isZero()) {
-      throw RegistryProblem.invalid("lease_seconds", "lease must be positive");
+      throw new JobException.Invalid("lease_seconds", "lease must be positive");
     }
     for (int round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       Optional<Optional<Job>> outcome =
@@ -207,11 +207,12 @@ public final class JobStore {
 
   /**
    * Records progress (fraction 0..1 and a message) and renews the lease by the claim's lease
-   * duration. 404 for an unknown job; 409 when {@code workerId} does not hold it.
+   * duration. {@link JobException.NotFound} for an unknown job; {@link JobException.Conflict} when
+   * {@code workerId} does not hold it; {@link JobException.Invalid} for a fraction outside 0..1.
    */
   public Job progress(String id, String workerId, double fraction, String message) {
     if (!(fraction >= 0 && fraction <= 1)) {
-      throw RegistryProblem.invalid("progress", "progress must be between 0 and 1");
+      throw new JobException.Invalid("progress", "progress must be between 0 and 1");
     }
     return db.inTransaction(
         tx -> {
@@ -238,7 +239,8 @@ public final class JobStore {
 
   /**
    * Finishes a job with its result. Repeating the call by the same worker returns the finished job
-   * unchanged. 404 for an unknown job; 409 when {@code workerId} does not hold it.
+   * unchanged. {@link JobException.NotFound} for an unknown job; {@link JobException.Conflict} when
+   * {@code workerId} does not hold it.
    */
   public Job finish(String id, String workerId, Map<String, Object> result) {
     return end(id, workerId, JobState.FINISHED, result, null);
@@ -246,7 +248,8 @@ public final class JobStore {
 
   /**
    * Fails a job with a reason. Repeating the call by the same worker returns the failed job
-   * unchanged. 404 for an unknown job; 409 when {@code workerId} does not hold it.
+   * unchanged. {@link JobException.NotFound} for an unknown job; {@link JobException.Conflict} when
+   * {@code workerId} does not hold it.
    */
   public Job fail(String id, String workerId, String error) {
     return end(id, workerId, JobState.FAILED, Map.of(), error);
@@ -301,7 +304,7 @@ public final class JobStore {
         });
   }
 
-  /** The job; 404 when there is none. */
+  /** The job; {@link JobException.NotFound} when there is none. */
   public Job get(String id) {
     return db.inTransaction(tx -> load(tx.connection(), id)).orElseThrow(() -> jobNotFound(id));
   }
@@ -346,20 +349,36 @@ public final class JobStore {
         });
   }
 
+  /** How many jobs are in each state (states without jobs absent); one grouped query. */
+  public Map<JobState, Long> countByState() {
+    return db.inTransaction(
+        tx -> {
+          Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+          for (Object[] row :
+              Sql.list(
+                  tx.connection(),
+                  "SELECT state, COUNT(*) FROM jobs GROUP BY state",
+                  rs -> new Object[] {rs.getString(1), rs.getLong(2)})) {
+            JobState.fromWire((String) row[0]).ifPresent(s -> counts.put(s, (Long) row[1]));
+          }
+          return counts;
+        });
+  }
+
   private static Optional<Job> load(Connection c, String id) throws SQLException {
     return Sql.first(c, "SELECT * FROM jobs WHERE id = ?", JobStore::job, id);
   }
 
-  private static RegistryProblem jobNotFound(String id) {
-    return RegistryProblem.notFound("id", "job '" + id + "' not found");
+  private static JobException.NotFound jobNotFound(String id) {
+    return new JobException.NotFound("id", "job '" + id + "' not found");
   }
 
-  private static RegistryProblem notHeld(Job job, String workerId) {
+  private static JobException.Conflict notHeld(Job job, String workerId) {
     return switch (job.state()) {
       case PENDING ->
-          RegistryProblem.conflict("worker_id", "job " + job.id() + " is not claimed by anyone");
+          new JobException.Conflict("worker_id", "job " + job.id() + " is not claimed by anyone");
       case CLAIMED ->
-          RegistryProblem.conflict(
+          new JobException.Conflict(
               "worker_id",
               "job "
                   + job.id()
@@ -369,7 +388,7 @@ public final class JobStore {
                   + workerId
                   + "'");
       case FINISHED, FAILED ->
-          RegistryProblem.conflict(
+          new JobException.Conflict(
               null, "job " + job.id() + " is already " + job.state().wireName());
     };
   }

@@ -44,6 +44,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final Thread thread;
   private final Object signal = new Object();
   private final AtomicLong published = new AtomicLong();
+  private final AtomicLong failedAttempts = new AtomicLong();
   private volatile boolean running = true;
   private volatile String lastError;
   private boolean woken;
@@ -118,6 +119,16 @@ public final class OutboxRelay implements AutoCloseable {
     return published.get();
   }
 
+  /**
+   * Relay rounds that ended in an error since this relay started (a record refused or not
+   * acknowledged, the database unreachable), each retried after a backoff. A broker that is only
+   * down does not count: the producer retries unacknowledged sends without end, and the backlog
+   * grows instead.
+   */
+  public long failureCount() {
+    return failedAttempts.get();
+  }
+
   /** The last error the relay met, or null when its last attempt succeeded. */
   public String lastError() {
     return lastError;
@@ -155,6 +166,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         failures++;
+        failedAttempts.incrementAndGet();
         lastError = e.getMessage();
         if (failures == 1) {
           LOG.warn("outbox relay cannot publish, retrying error={}", e.getMessage());

@@ -145,7 +145,9 @@ public final class RegistryOptions {
           .flag("--reads-need-token")
           .env("PRUNEGATE_REGISTRY_READS_NEED_TOKEN")
           .byDefault("false")
-          .doc("protect reads too (any read or write token); `/api/v1/health` stays open")
+          .doc(
+              "protect reads too (any read or write token); `/api/v1/health` and `/api/v1/metrics`"
+                  + " stay open")
           .in(TABLE);
 
   public static final Option<Boolean> OPEN_WRITES =

@@ -7,6 +7,7 @@ import io.prunegate.registry.api.RegistryApi;
 import io.prunegate.registry.artifacts.ArtifactStore;
 import io.prunegate.registry.artifacts.BlobCollector;
 import io.prunegate.registry.jobs.JobStore;
+import io.prunegate.registry.metrics.RegistryMetrics;
 import io.prunegate.registry.outbox.OutboxRelay;
 import io.prunegate.registry.store.CatalogStore;
 import io.prunegate.registry.store.Database;
@@ -121,6 +122,13 @@ public final class RegistryServer implements AutoCloseable {
               TimeUnit.MINUTES);
       opened.add(worker::close);
       OutboxRelay relayForHealth = relay;
+      RegistryMetrics metrics = new RegistryMetrics();
+      db.bindMetrics(metrics.registry());
+      metrics.bindOutbox(
+          () -> db.inTransaction(tx -> OutboxTable.countUnpublished(tx.connection())),
+          () -> relayForHealth == null ? 0 : relayForHealth.publishedCount(),
+          () -> relayForHealth == null ? 0 : relayForHealth.failureCount());
+      metrics.bindJobs(jobs::countByState);
       RegistryApi api =
           RegistryApi.create(
               vertx,
@@ -130,6 +138,7 @@ public final class RegistryServer implements AutoCloseable {
               artifacts,
               collector,
               () -> health(db, relayForHealth),
+              metrics,
               new RegistryApi.Settings(
                   config.maxJsonBytes(),
                   config.maxUploadBytes(),

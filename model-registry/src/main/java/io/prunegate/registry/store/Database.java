@@ -2,9 +2,11 @@ package io.prunegate.registry.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -127,6 +129,14 @@ public final class Database implements AutoCloseable {
 
   public Clock clock() {
     return clock;
+  }
+
+  /**
+   * Publishes the pool's meters ({@code hikaricp_connections_*}, tagged {@code pool="registry-db"})
+   * to {@code registry}; once per database, as Hikari refuses a second binding.
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
   }
 
   /** Runs {@code listener} after every commit of a transaction that wrote outbox events. */

@@ -138,6 +138,7 @@ class OpenApiContractTest {
     // method, path (as documented), concrete target, body
     calls.add(new String[] {"GET", "/api/v1/health", "/api/v1/health", null});
     calls.add(new String[] {"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", null});
+    calls.add(new String[] {"GET", "/api/v1/metrics", "/api/v1/metrics", null});
     calls.add(
         new String[] {
           "POST",

@@ -9,6 +9,7 @@ import io.prunegate.kafka.embedded.BrokerSettings;
 import io.prunegate.kafka.embedded.ChildProcessKafka;
 import io.prunegate.registry.ModelVersion;
 import io.prunegate.registry.NewModel;
+import io.prunegate.registry.RawHttp;
 import io.prunegate.registry.TestRegistry;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.client.RegistryClient;
@@ -91,6 +92,14 @@ class OutboxOutageTest {
         long duringOutage = during.written() - before;
         assertEquals(50 + aliasMoves, duringOutage, "one event per version and per alias move");
         assertTrue(during.pending() >= duringOutage, "nothing could be published: " + during);
+        // a broker that is down is a growing backlog in /metrics (the producer retries, so the
+        // relay's failure counter need not move)
+        assertTrue(
+            sample(
+                    RawHttp.send(registry.port(), "GET", "/api/v1/metrics", Map.of()).text(),
+                    "prunegate_registry_outbox_pending")
+                >= duringOutage,
+            "the backlog shows in /metrics");
         Thread.sleep(1500); // let the relay fail and back off for real
         broker.start();
         double outageSeconds = (System.nanoTime() - outageStart) / 1e9;
@@ -98,6 +107,12 @@ class OutboxOutageTest {
         OutboxRelayTest.awaitDrained(registry.server());
         double drainSeconds = (System.nanoTime() - t0) / 1e9;
         written = registry.server().outboxStats().written();
+        // after the outage /metrics shows the backlog relayed and nothing pending
+        String metrics = RawHttp.send(registry.port(), "GET", "/api/v1/metrics", Map.of()).text();
+        assertTrue(
+            sample(metrics, "prunegate_registry_outbox_relayed_total") >= written,
+            "every event relayed");
+        assertEquals(0.0, sample(metrics, "prunegate_registry_outbox_pending"));
         Report r = verify(broker.bootstrapServers(), written);
         System.out.printf(
             "outage phase 1: broker down %.1f s; events produced during outage %d (50 versions + %d alias"
@@ -163,5 +178,15 @@ class OutboxOutageTest {
       perModel.put(e.getKey(), seqs.size());
     }
     return new Report(got.size(), seen.size(), perModel);
+  }
+
+  /** The value of an unlabelled series in a Prometheus text exposition. */
+  private static double sample(String exposition, String series) {
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1));
+      }
+    }
+    throw new AssertionError(series + " missing from /metrics");
   }
 }
