@@ -21,15 +21,21 @@ import java.util.Optional;
  * the baseline (the parent's full-depth classifier), the acceptance verdict, and which variants are
  * Pareto-optimal (no other variant is at least as accurate and at least as fast, and better in
  * one). Written as {@value #JSON} and {@value #HTML} (a table and a scatter plot) and attached to
- * the job's result.
+ * the job's result. Candidates rejected before comparison (their outputs were not finite) are
+ * listed apart with their reason: they have no metrics to compare and were never registered.
  *
  * @param model the model
  * @param parentVersion the version compressed
  * @param acceptance the rule applied
  * @param rows one per variant, in the order tried
+ * @param rejected the candidates rejected unmeasured, in the order tried
  */
 public record ParetoTable(
-    String model, int parentVersion, CompressionPolicy.Acceptance acceptance, List<Row> rows) {
+    String model,
+    int parentVersion,
+    CompressionPolicy.Acceptance acceptance,
+    List<Row> rows,
+    List<Rejected> rejected) {
 
   public static final String JSON = "pareto.json";
   public static final String HTML = "pareto.html";
@@ -73,19 +79,43 @@ public record ParetoTable(
   public record Entry(
       String variant, String method, int version, VariantMetrics metrics, boolean baseline) {}
 
+  /**
+   * A candidate rejected before comparison.
+   *
+   * @param variant its name
+   * @param method the method that made it
+   * @param reason why it was rejected
+   */
+  @JsonPropertyOrder({"variant", "method", "reason"})
+  public record Rejected(String variant, String method, String reason) {}
+
   public ParetoTable {
     rows = List.copyOf(rows);
+    rejected = List.copyOf(rejected);
   }
 
   /**
    * Compares {@code entries} with the baseline among them (the first flagged one) under {@code
-   * acceptance}.
+   * acceptance}, with no rejected candidates.
    */
   public static ParetoTable compare(
       String model,
       int parentVersion,
       CompressionPolicy.Acceptance acceptance,
       List<Entry> entries) {
+    return compare(model, parentVersion, acceptance, entries, List.of());
+  }
+
+  /**
+   * Compares {@code entries} with the baseline among them (the first flagged one) under {@code
+   * acceptance}; {@code rejected} are listed beside the comparison, never in it.
+   */
+  public static ParetoTable compare(
+      String model,
+      int parentVersion,
+      CompressionPolicy.Acceptance acceptance,
+      List<Entry> entries,
+      List<Rejected> rejected) {
     Entry base =
         entries.stream()
             .filter(Entry::baseline)
@@ -118,7 +148,7 @@ public record ParetoTable(
               accepted,
               optimal));
     }
-    return new ParetoTable(model, parentVersion, acceptance, rows);
+    return new ParetoTable(model, parentVersion, acceptance, rows, rejected);
   }
 
   /** The accepted variant with the highest throughput (ties: the more accurate), if any. */
@@ -139,16 +169,21 @@ public record ParetoTable(
                 parentVersion,
                 new AcceptanceJson(acceptance.maxAccuracyDropPoints(), acceptance.minSpeedup()),
                 rows,
+                rejected,
                 best().map(Row::variant).orElse(null)));
   }
 
-  /** {@value #JSON}: the table, its rule, and the best variant's name when one was accepted. */
-  @JsonPropertyOrder({"model", "parent_version", "acceptance", "variants", "best"})
+  /**
+   * {@value #JSON}: the table, its rule, the rejected candidates (left out when none, so reports of
+   * jobs without any keep their bytes), and the best variant's name when one was accepted.
+   */
+  @JsonPropertyOrder({"model", "parent_version", "acceptance", "variants", "rejected", "best"})
   private record Report(
       String model,
       int parentVersion,
       AcceptanceJson acceptance,
       List<Row> variants,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Rejected> rejected,
       @JsonInclude(JsonInclude.Include.NON_NULL) String best) {}
 
   /** The acceptance rule as the report states it (the policy's own type has more accessors). */
@@ -234,7 +269,21 @@ public record ParetoTable(
           .append(r.paretoOptimal() ? "yes" : "<span class=\"no\">no</span>")
           .append("</td></tr>\n");
     }
-    h.append("</table>\n</body></html>\n");
+    h.append("</table>\n");
+    if (!rejected.isEmpty()) {
+      h.append("<h2>Rejected candidates</h2>\n<p>Not measured, not registered:</p>\n<ul>\n");
+      for (Rejected r : rejected) {
+        h.append("<li><b>")
+            .append(esc(r.variant()))
+            .append("</b> (")
+            .append(esc(r.method()))
+            .append("): ")
+            .append(esc(r.reason()))
+            .append("</li>\n");
+      }
+      h.append("</ul>\n");
+    }
+    h.append("</body></html>\n");
     return h.toString();
   }
 
