@@ -97,7 +97,10 @@ public record SvgChart(
    */
   public record Series(String name, String color, Line line, double radius, List<Point> points) {
     public Series {
-      points = List.copyOf(points);
+      // a point without a finite position cannot be drawn (throughput is NaN when latency was
+      // skipped): it is left out rather than written as NaN coordinates
+      points =
+          points.stream().filter(p -> Double.isFinite(p.x()) && Double.isFinite(p.y())).toList();
     }
   }
 

@@ -73,6 +73,19 @@ class SvgChartTest {
   }
 
   @Test
+  void pointsWithoutAFinitePositionAreLeftOut() {
+    SvgChart c =
+        chart(
+            List.of(
+                SvgChart.Point.of(Double.NaN, 90, "no latency"),
+                SvgChart.Point.of(100, 90, "a"),
+                SvgChart.Point.of(200, 80, "b")));
+    assertEquals(2, c.series().get(0).points().size());
+    assertTrue(!c.svg().contains("NaN") && !c.svg().contains("no latency"));
+    assertLabelsInsideFrame(c);
+  }
+
+  @Test
   void theLabelEstimateIsNoNarrowerThanSansSerifRenders() {
     // the widest common glyphs in a report label: digits, lowercase, '-', '%'
     java.awt.Font font = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11);
