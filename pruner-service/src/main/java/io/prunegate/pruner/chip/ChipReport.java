@@ -2,11 +2,13 @@ package io.prunegate.pruner.chip;
 
 import io.prunegate.model.runtime.Pooling;
 import io.prunegate.pruner.evaluation.VariantEvaluation;
+import io.prunegate.pruner.report.SvgChart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,13 +40,6 @@ public record ChipReport(
     Map<String, VariantEvaluation> evaluations,
     String evaluatedOn,
     Map<Integer, Double> thresholds) {
-
-  private static final int W = 640;
-  private static final int H = 320;
-  private static final int LEFT = 56;
-  private static final int RIGHT = 16;
-  private static final int TOP = 20;
-  private static final int BOTTOM = 44;
 
   /** Writes the page to {@code file}. */
   public void write(Path file) {
@@ -90,7 +85,7 @@ public record ChipReport(
         .append("); best layer on validation: ")
         .append(best)
         .append(".</p>\n");
-    b.append(chart());
+    b.append(chart().svg());
     // Selection compares these numbers at a 1-point tolerance; the interval shows how much of a
     // difference between layers the validation set can resolve.
     b.append("<h2>Accuracy per layer</h2>\n<p>Validation: ")
@@ -167,123 +162,48 @@ public record ChipReport(
     return b.toString();
   }
 
-  /** The accuracy-per-layer chart as inline SVG. */
-  String chart() {
-    int n = curve.size();
-    double lo = 1;
-    double hi = 0;
+  /**
+   * The accuracy-per-layer chart as inline SVG: validation (and test) accuracy per layer, the
+   * chosen layer marked; validation points are labelled with their accuracy when there are few
+   * enough layers for the labels to be read, else only the chosen and the best layer.
+   */
+  public SvgChart chart() {
     boolean test = curve.stream().anyMatch(a -> !Double.isNaN(a.testAccuracy()));
+    boolean labelAll = curve.size() <= 12;
+    List<SvgChart.Point> validation = new ArrayList<>();
+    List<SvgChart.Point> testPoints = new ArrayList<>();
     for (LayerAccuracy a : curve) {
-      lo = Math.min(lo, a.validationAccuracy());
-      hi = Math.max(hi, a.validationAccuracy());
+      double v = a.validationAccuracy() * 100;
+      boolean label = labelAll || a.depth() == chosen || a.depth() == best;
+      validation.add(
+          new SvgChart.Point(
+              a.depth(),
+              v,
+              label ? fmt("%.1f%%", v) : null,
+              false,
+              fmt("layer " + a.depth() + ": validation %.2f%%", v)));
       if (!Double.isNaN(a.testAccuracy())) {
-        lo = Math.min(lo, a.testAccuracy());
-        hi = Math.max(hi, a.testAccuracy());
+        double t = a.testAccuracy() * 100;
+        testPoints.add(
+            new SvgChart.Point(
+                a.depth(), t, null, false, fmt("layer " + a.depth() + ": test %.2f%%", t)));
       }
     }
-    lo = Math.max(0, Math.floor(lo * 20 - 0.5) / 20);
-    hi = Math.min(1, Math.ceil(hi * 20 + 0.2) / 20);
-    if (hi <= lo) {
-      hi = Math.min(1, lo + 0.05);
-      lo = hi - 0.05;
-    }
-    StringBuilder s = new StringBuilder();
-    s.append(
-            String.format(
-                Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                    + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"accuracy per layer\">\n",
-                W,
-                H,
-                W,
-                H))
-        .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    for (int i = 0; i <= 5; i++) {
-      double v = lo + (hi - lo) * i / 5;
-      double y = y(v, lo, hi);
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
-                  + "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%.3f</text>\n",
-              LEFT,
-              y,
-              W - RIGHT,
-              y,
-              LEFT - 6,
-              y + 4,
-              v));
-    }
-    for (int d = 1; d <= n; d++) {
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d</text>\n",
-              x(d, n),
-              H - BOTTOM + 16,
-              d));
-    }
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">layer</text>\n"
-                + "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#d08000\" "
-                + "stroke-dasharray=\"5,4\"/>"
-                + "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#d08000\">chosen %d</text>\n",
-            (LEFT + W - RIGHT) / 2,
-            H - 8,
-            x(chosen, n),
-            TOP,
-            x(chosen, n),
-            H - BOTTOM,
-            x(chosen, n) + 4,
-            TOP + 12,
-            chosen));
-    s.append(series(true, n, lo, hi, "#1f5fbf"));
+    List<SvgChart.Series> series = new ArrayList<>();
     if (test) {
-      s.append(series(false, n, lo, hi, "#2e9a4a"));
+      series.add(new SvgChart.Series("test", "#2e9a4a", SvgChart.Line.STRAIGHT, 3, testPoints));
     }
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#1f5fbf\">validation</text>\n",
-            LEFT + 8,
-            H - BOTTOM - 8));
-    if (test) {
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#2e9a4a\">test</text>\n",
-              LEFT + 90,
-              H - BOTTOM - 8));
-    }
-    return s.append("</svg>\n").toString();
-  }
-
-  private String series(boolean validation, int n, double lo, double hi, String color) {
-    StringBuilder pts = new StringBuilder();
-    StringBuilder dots = new StringBuilder();
-    for (LayerAccuracy a : curve) {
-      double v = validation ? a.validationAccuracy() : a.testAccuracy();
-      String p = String.format(Locale.ROOT, "%.1f,%.1f", x(a.depth(), n), y(v, lo, hi));
-      pts.append(p).append(' ');
-      dots.append(
-          String.format(
-              Locale.ROOT,
-              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>layer %d: %.4f</title>"
-                  + "</circle>\n",
-              x(a.depth(), n),
-              y(v, lo, hi),
-              color,
-              a.depth(),
-              v));
-    }
-    return "<polyline fill=\"none\" stroke=\""
-        + color
-        + "\" stroke-width=\"2\" points=\""
-        + pts.toString().strip()
-        + "\"/>\n"
-        + dots;
+    // validation last: its points and labels are drawn over the test line
+    series.add(
+        new SvgChart.Series("validation", "#1f5fbf", SvgChart.Line.STRAIGHT, 3.5, validation));
+    return new SvgChart(
+        720,
+        380,
+        SvgChart.Axis.integers("layer (chip depth: layers run)"),
+        SvgChart.Axis.linear("accuracy (%)"),
+        series,
+        List.of(new SvgChart.Marker(chosen, "chosen " + chosen, "#d08000")),
+        "accuracy per layer");
   }
 
   /** Wilson score interval (95%) of an accuracy measured on {@code n} examples, as text. */
@@ -297,14 +217,6 @@ public record ChipReport(
     double half = z * Math.sqrt(accuracy * (1 - accuracy) / n + z2n / (4.0 * n)) / (1 + z2n);
     return String.format(
         Locale.ROOT, "%.3f-%.3f", Math.max(0, centre - half), Math.min(1, centre + half));
-  }
-
-  private static double x(int depth, int n) {
-    return LEFT + (W - LEFT - RIGHT) * (n == 1 ? 0.5 : (depth - 1) / (double) (n - 1));
-  }
-
-  private static double y(double v, double lo, double hi) {
-    return TOP + (H - TOP - BOTTOM) * (1 - (v - lo) / (hi - lo));
   }
 
   private static String fmt(String f, double v) {

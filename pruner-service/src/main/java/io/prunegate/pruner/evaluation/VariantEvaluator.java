@@ -1,5 +1,6 @@
 package io.prunegate.pruner.evaluation;
 
+import io.prunegate.model.classify.NonFiniteOutputException;
 import io.prunegate.model.classify.Prediction;
 import io.prunegate.model.classify.TextClassifier;
 import io.prunegate.model.config.ForwardFlops;
@@ -45,6 +46,27 @@ public final class VariantEvaluator {
     try (TextClassifier classifier = TextClassifier.load(bundleDir, runtime)) {
       return evaluate(classifier, data);
     }
+  }
+
+  /**
+   * Loads {@code bundleDir} and evaluates it on {@code data}, or rejects it when its outputs are
+   * not finite: the classifier refuses a NaN or infinite probability ({@link
+   * NonFiniteOutputException}), and a figure the evaluation derives must be finite too, so a
+   * corrupt candidate can never be compared, registered or served.
+   */
+  public CandidateOutcome screen(Path bundleDir, LabelledDataset data) {
+    VariantEvaluation e;
+    try {
+      e = evaluate(bundleDir, data);
+    } catch (NonFiniteOutputException nonFinite) {
+      return new CandidateOutcome.Rejected("non-finite outputs: " + nonFinite.getMessage());
+    }
+    // latency figures are NaN on purpose when latency is skipped; these never are
+    if (!Double.isFinite(e.accuracy()) || !Double.isFinite(e.flopsPerToken())) {
+      return new CandidateOutcome.Rejected(
+          "non-finite outputs: accuracy " + e.accuracy() + ", FLOPs/token " + e.flopsPerToken());
+    }
+    return new CandidateOutcome.Measured(e);
   }
 
   /** Evaluates an already loaded classifier on {@code data}. */

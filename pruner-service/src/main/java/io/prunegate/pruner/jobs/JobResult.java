@@ -17,12 +17,15 @@ import java.util.Map;
  * @param alias the policy's alias
  * @param bestVariant the best accepted variant, null when none was accepted (then left out)
  * @param bestVersion its version, null likewise
+ * @param rejected the candidates rejected unmeasured and unregistered, with their reasons; left out
+ *     when none (results of jobs without any keep their bytes)
  * @param report the uploaded report files by name, in upload order
  */
-@JsonPropertyOrder({"variants", "alias", "best_variant", "best_version", "report"})
+@JsonPropertyOrder({"variants", "rejected", "alias", "best_variant", "best_version", "report"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record JobResult(
     List<Variant> variants,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ParetoTable.Rejected> rejected,
     String alias,
     String bestVariant,
     Integer bestVersion,
@@ -83,6 +86,7 @@ record JobResult(
     var best = table.best();
     return new JobResult(
         variants,
+        table.rejected(),
         policy.alias(),
         best.map(ParetoTable.Row::variant).orElse(null),
         best.map(ParetoTable.Row::version).orElse(null),

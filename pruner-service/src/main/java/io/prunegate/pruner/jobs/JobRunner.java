@@ -6,6 +6,7 @@ import io.prunegate.pruner.PrunerJson;
 import io.prunegate.pruner.chip.ChipMethod;
 import io.prunegate.pruner.config.PrunerConfig;
 import io.prunegate.pruner.data.DatasetSplits;
+import io.prunegate.pruner.evaluation.CandidateOutcome;
 import io.prunegate.pruner.evaluation.VariantEvaluation;
 import io.prunegate.pruner.evaluation.VariantEvaluator;
 import io.prunegate.pruner.method.Candidate;
@@ -161,6 +162,7 @@ final class JobRunner {
     private Optional<Path> calibration;
     private final List<Produced> produced = new ArrayList<>();
     private final List<ParetoTable.Entry> entries = new ArrayList<>();
+    private final List<ParetoTable.Rejected> rejected = new ArrayList<>();
     private ParetoTable table;
     private final List<Artifact> reportArtifacts = new ArrayList<>();
 
@@ -236,7 +238,9 @@ final class JobRunner {
 
     /**
      * {@link JobStage#EVALUATING}: measures and registers every candidate, or reuses the version a
-     * previous attempt registered for it.
+     * previous attempt registered for it. A candidate whose outputs are not finite is rejected
+     * (listed with its reason, never registered) and the job goes on; a rejected baseline fails the
+     * job, since nothing can be compared with it.
      */
     void evaluate() {
       VariantEvaluator evaluator =
@@ -259,8 +263,17 @@ final class JobRunner {
               p.variant(),
               version.version());
         } else {
-          VariantEvaluation e = evaluator.evaluate(p.candidate().bundle(), data.validation());
+          CandidateOutcome outcome = evaluator.screen(p.candidate().bundle(), data.validation());
           lease.requireHeld();
+          if (outcome instanceof CandidateOutcome.Rejected r) {
+            if (isBaseline) {
+              throw new IllegalStateException("the baseline " + p.variant() + ": " + r.reason());
+            }
+            LOG.warn("job {}: rejected {}: {}", job.id(), p.variant(), r.reason());
+            rejected.add(new ParetoTable.Rejected(p.variant(), p.spec().method(), r.reason()));
+            continue;
+          }
+          VariantEvaluation e = ((CandidateOutcome.Measured) outcome).evaluation();
           metrics = metricsOf(e, data.validation().size());
           relabelLineage(p.candidate().bundle(), job, parent.version());
           version =
@@ -296,7 +309,8 @@ final class JobRunner {
     void report() throws IOException {
       step = "writing the report";
       JobStage.REPORTING.begin(lease, step);
-      table = ParetoTable.compare(job.model(), job.version(), policy.acceptance(), entries);
+      table =
+          ParetoTable.compare(job.model(), job.version(), policy.acceptance(), entries, rejected);
       for (Path f : table.write(jobDir.resolve("report"))) {
         reportArtifacts.add(registry.uploadArtifact(f));
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prunegate.pruner.PrunerJson;
 import io.prunegate.pruner.policy.CompressionPolicy;
+import io.prunegate.pruner.report.SvgChart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,15 +22,21 @@ import java.util.Optional;
  * the baseline (the parent's full-depth classifier), the acceptance verdict, and which variants are
  * Pareto-optimal (no other variant is at least as accurate and at least as fast, and better in
  * one). Written as {@value #JSON} and {@value #HTML} (a table and a scatter plot) and attached to
- * the job's result.
+ * the job's result. Candidates rejected before comparison (their outputs were not finite) are
+ * listed apart with their reason: they have no metrics to compare and were never registered.
  *
  * @param model the model
  * @param parentVersion the version compressed
  * @param acceptance the rule applied
  * @param rows one per variant, in the order tried
+ * @param rejected the candidates rejected unmeasured, in the order tried
  */
 public record ParetoTable(
-    String model, int parentVersion, CompressionPolicy.Acceptance acceptance, List<Row> rows) {
+    String model,
+    int parentVersion,
+    CompressionPolicy.Acceptance acceptance,
+    List<Row> rows,
+    List<Rejected> rejected) {
 
   public static final String JSON = "pareto.json";
   public static final String HTML = "pareto.html";
@@ -73,19 +80,43 @@ public record ParetoTable(
   public record Entry(
       String variant, String method, int version, VariantMetrics metrics, boolean baseline) {}
 
+  /**
+   * A candidate rejected before comparison.
+   *
+   * @param variant its name
+   * @param method the method that made it
+   * @param reason why it was rejected
+   */
+  @JsonPropertyOrder({"variant", "method", "reason"})
+  public record Rejected(String variant, String method, String reason) {}
+
   public ParetoTable {
     rows = List.copyOf(rows);
+    rejected = List.copyOf(rejected);
   }
 
   /**
    * Compares {@code entries} with the baseline among them (the first flagged one) under {@code
-   * acceptance}.
+   * acceptance}, with no rejected candidates.
    */
   public static ParetoTable compare(
       String model,
       int parentVersion,
       CompressionPolicy.Acceptance acceptance,
       List<Entry> entries) {
+    return compare(model, parentVersion, acceptance, entries, List.of());
+  }
+
+  /**
+   * Compares {@code entries} with the baseline among them (the first flagged one) under {@code
+   * acceptance}; {@code rejected} are listed beside the comparison, never in it.
+   */
+  public static ParetoTable compare(
+      String model,
+      int parentVersion,
+      CompressionPolicy.Acceptance acceptance,
+      List<Entry> entries,
+      List<Rejected> rejected) {
     Entry base =
         entries.stream()
             .filter(Entry::baseline)
@@ -118,7 +149,7 @@ public record ParetoTable(
               accepted,
               optimal));
     }
-    return new ParetoTable(model, parentVersion, acceptance, rows);
+    return new ParetoTable(model, parentVersion, acceptance, rows, rejected);
   }
 
   /** The accepted variant with the highest throughput (ties: the more accurate), if any. */
@@ -139,16 +170,21 @@ public record ParetoTable(
                 parentVersion,
                 new AcceptanceJson(acceptance.maxAccuracyDropPoints(), acceptance.minSpeedup()),
                 rows,
+                rejected,
                 best().map(Row::variant).orElse(null)));
   }
 
-  /** {@value #JSON}: the table, its rule, and the best variant's name when one was accepted. */
-  @JsonPropertyOrder({"model", "parent_version", "acceptance", "variants", "best"})
+  /**
+   * {@value #JSON}: the table, its rule, the rejected candidates (left out when none, so reports of
+   * jobs without any keep their bytes), and the best variant's name when one was accepted.
+   */
+  @JsonPropertyOrder({"model", "parent_version", "acceptance", "variants", "rejected", "best"})
   private record Report(
       String model,
       int parentVersion,
       AcceptanceJson acceptance,
       List<Row> variants,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Rejected> rejected,
       @JsonInclude(JsonInclude.Include.NON_NULL) String best) {}
 
   /** The acceptance rule as the report states it (the policy's own type has more accessors). */
@@ -194,7 +230,11 @@ public record ParetoTable(
                 .map(b -> " Best: <b>" + esc(b.variant()) + "</b>.")
                 .orElse(" No variant met it."))
         .append("</p>\n");
-    h.append(svg());
+    h.append(chart().svg());
+    h.append(
+        "\n<p>Filled points are Pareto-optimal (no other variant is at least as accurate and at"
+            + " least as fast, and better in one) and the staircase joins them; hollow points are"
+            + " dominated.</p>");
     h.append("\n<table><tr><th>variant</th><th>method</th><th>version</th><th>accuracy</th>")
         .append("<th>drop (points)</th><th>parameters</th><th>GFLOPs/token</th>")
         .append("<th>b1 p50 ms</th><th>b32 p50 ms</th><th>throughput/s</th><th>speedup</th>")
@@ -234,61 +274,74 @@ public record ParetoTable(
           .append(r.paretoOptimal() ? "yes" : "<span class=\"no\">no</span>")
           .append("</td></tr>\n");
     }
-    h.append("</table>\n</body></html>\n");
+    h.append("</table>\n");
+    if (!rejected.isEmpty()) {
+      h.append("<h2>Rejected candidates</h2>\n<p>Not measured, not registered:</p>\n<ul>\n");
+      for (Rejected r : rejected) {
+        h.append("<li><b>")
+            .append(esc(r.variant()))
+            .append("</b> (")
+            .append(esc(r.method()))
+            .append("): ")
+            .append(esc(r.reason()))
+            .append("</li>\n");
+      }
+      h.append("</ul>\n");
+    }
+    h.append("</body></html>\n");
     return h.toString();
   }
 
-  private String svg() {
-    double w = 520;
-    double hgt = 320;
-    double pad = 50;
-    double maxT = rows.stream().mapToDouble(r -> r.metrics().throughputPerSecond()).max().orElse(1);
-    double minA = rows.stream().mapToDouble(r -> r.metrics().accuracy()).min().orElse(0);
-    double maxA = rows.stream().mapToDouble(r -> r.metrics().accuracy()).max().orElse(1);
-    double spanA = Math.max(maxA - minA, 0.01);
-    StringBuilder s = new StringBuilder();
-    s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-        .append((int) w)
-        .append("\" height=\"")
-        .append((int) hgt)
-        .append("\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\" stroke=\"#ccc\"/>")
-        .append("<text x=\"")
-        .append((int) (w / 2))
-        .append("\" y=\"")
-        .append((int) (hgt - 10))
-        .append(
-            "\" text-anchor=\"middle\" font-size=\"12\">throughput (examples/s, batch 32)</text>")
-        .append("<text x=\"14\" y=\"")
-        .append((int) (hgt / 2))
-        .append("\" transform=\"rotate(-90 14 ")
-        .append((int) (hgt / 2))
-        .append(")\" text-anchor=\"middle\" font-size=\"12\">validation accuracy</text>");
+  /**
+   * The accuracy-vs-throughput chart: filled points are on the Pareto front, which a staircase
+   * joins (the boundary of what they dominate), hollow points are dominated; colour says baseline,
+   * accepted or not.
+   */
+  public SvgChart chart() {
+    List<SvgChart.Point> front = new ArrayList<>();
+    List<SvgChart.Point> base = new ArrayList<>();
+    List<SvgChart.Point> accepted = new ArrayList<>();
+    List<SvgChart.Point> others = new ArrayList<>();
     for (Row r : rows) {
-      double x = pad + (w - 2 * pad) * r.metrics().throughputPerSecond() / (maxT * 1.05);
-      double y =
-          hgt
-              - pad
-              - (hgt - 2 * pad) * (r.metrics().accuracy() - minA + spanA * 0.1) / (spanA * 1.2);
-      String color = r.baseline() ? "#555" : r.accepted() ? "#1a8f1a" : "#c33";
-      s.append("<circle cx=\"")
-          .append(fmt(x, 1))
-          .append("\" cy=\"")
-          .append(fmt(y, 1))
-          .append("\" r=\"")
-          .append(r.paretoOptimal() ? 6 : 4)
-          .append("\" fill=\"")
-          .append(color)
-          .append("\"/><text x=\"")
-          .append(fmt(x + 8, 1))
-          .append("\" y=\"")
-          .append(fmt(y - 6, 1))
-          .append("\" font-size=\"11\">")
-          .append(esc(r.variant()))
-          .append(" ")
-          .append(fmt(r.metrics().accuracy() * 100, 1))
-          .append("%</text>");
+      VariantMetrics m = r.metrics();
+      double x = m.throughputPerSecond();
+      double y = m.accuracy() * 100;
+      SvgChart.Point p =
+          new SvgChart.Point(
+              x,
+              y,
+              r.variant() + " " + fmt(y, 1) + "%",
+              !r.paretoOptimal(),
+              r.variant()
+                  + ": accuracy "
+                  + fmt(y, 2)
+                  + "%, "
+                  + fmt(x, 1)
+                  + " examples/s, "
+                  + fmt(r.speedup(), 2)
+                  + "x"
+                  + (r.paretoOptimal() ? ", Pareto-optimal" : ", dominated"));
+      (r.baseline() ? base : r.accepted() ? accepted : others).add(p);
+      if (r.paretoOptimal()) {
+        front.add(SvgChart.Point.of(x, y, null));
+      }
     }
-    return s.append("</svg>").toString();
+    // left to right with accuracy falling: the order the staircase steps down in
+    front.sort(
+        Comparator.comparingDouble(SvgChart.Point::x)
+            .thenComparing(Comparator.comparingDouble(SvgChart.Point::y).reversed()));
+    return new SvgChart(
+        720,
+        420,
+        SvgChart.Axis.linear("throughput at batch 32 (examples/s)"),
+        SvgChart.Axis.linear("validation accuracy (%)"),
+        List.of(
+            new SvgChart.Series("Pareto front", "#3b6fd4", SvgChart.Line.STAIRCASE, 0, front),
+            new SvgChart.Series("baseline", "#555", SvgChart.Line.NONE, 5.5, base),
+            new SvgChart.Series("accepted", "#1a8f1a", SvgChart.Line.NONE, 5.5, accepted),
+            new SvgChart.Series("not accepted", "#c33", SvgChart.Line.NONE, 5.5, others)),
+        List.of(),
+        "validation accuracy against throughput of every variant");
   }
 
   private static String fmt(double v, int decimals) {

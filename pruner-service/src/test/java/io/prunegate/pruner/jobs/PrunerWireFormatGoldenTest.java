@@ -166,6 +166,38 @@ class PrunerWireFormatGoldenTest {
         none, RegistryJson.toMap(RegistryJson.parse(GOLDEN.read("job-result-minimal.json"))));
   }
 
+  /**
+   * A job that rejected a candidate for non-finite outputs: the Pareto report and the job result
+   * list it with its reason, apart from the compared variants (new golden files: the existing ones
+   * have no rejection and keep their bytes).
+   */
+  @Test
+  void rejectedCandidate() throws IOException {
+    ParetoTable table =
+        ParetoTable.compare(
+            "sst2-bge",
+            1,
+            new CompressionPolicy.Acceptance(1.0, 1.5),
+            List.of(
+                new ParetoTable.Entry(
+                    "base", "base", 1, metrics(0.875, 100.0, OptionalDouble.empty()), true),
+                new ParetoTable.Entry(
+                    "chip-d8", "chip", 2, metrics(0.875, 200.0, OptionalDouble.of(7.5)), false)),
+            List.of(
+                new ParetoTable.Rejected(
+                    "finercut-r25",
+                    "finercut",
+                    "non-finite outputs: the chip at layer 6 produced a non-finite probability")));
+    GOLDEN.assertMatches("pareto-rejected.json", RegistryJson.write(table.toJson()));
+    table.write(dir);
+    GOLDEN.assertMatches("pareto-rejected.json", Files.readAllBytes(dir.resolve(ParetoTable.JSON)));
+    Map<String, Object> result = JobRunner.result(table, fullPolicy(), List.of());
+    GOLDEN.assertMatches(
+        "job-result-rejected.json", RegistryJson.write(RegistryJson.toTree(result)));
+    assertEquals(
+        result, RegistryJson.toMap(RegistryJson.parse(GOLDEN.read("job-result-rejected.json"))));
+  }
+
   @Test
   void candidateCheckpoint() throws IOException {
     List<Candidate> candidates =
