@@ -43,6 +43,9 @@ public final class GatewayMetrics {
   /** The {@code model} label of requests for a model this gateway does not serve. */
   public static final String UNSERVED_MODEL = "_unserved";
 
+  // Micrometer holds a function counter's object weakly: a method reference passed to count()
+  // would be collected and the counter read NaN. Held here for the registry's lifetime.
+  private final List<Object> countSources = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final MultiGauge consumerLag;
   private final MultiGauge variantsLoaded;
   // Models with a loaded version: the only values a request's model label takes, since request
@@ -195,6 +198,7 @@ public final class GatewayMetrics {
 
   /** Registers a cumulative count read from {@code value} (exposed as {@code <name>_total}). */
   public void count(String name, String description, Supplier<Number> value, String... tags) {
+    countSources.add(value);
     FunctionCounter.builder(P + name, value, v -> v.get().doubleValue())
         .description(description)
         .tags(tags)

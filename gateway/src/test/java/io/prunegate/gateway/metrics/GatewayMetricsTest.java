@@ -14,6 +14,21 @@ import org.junit.jupiter.api.Test;
 class GatewayMetricsTest {
 
   @Test
+  void aCountGivenAsAMethodReferenceSurvivesGarbageCollection() throws Exception {
+    GatewayMetrics metrics = new GatewayMetrics();
+    java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong(3);
+    metrics.count("model.load.failures", "failed loads", failures::get, "scope", "all");
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    // Micrometer keeps the function weakly; collected, it would read NaN.
+    assertTrue(
+        metrics.scrape().contains("prunegate_gateway_model_load_failures_total{scope=\"all\"} 3.0"),
+        metrics.scrape());
+  }
+
+  @Test
   void requestsForUnservedModelsShareOneLabelValue() {
     GatewayMetrics metrics = new GatewayMetrics();
     metrics.variantsLoaded(List.<String[]>of(new String[] {"sentiment", "1", "champion"}));
