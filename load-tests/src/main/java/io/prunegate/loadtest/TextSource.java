@@ -16,6 +16,8 @@ import java.util.List;
  */
 public final class TextSource {
 
+  // Datasets are third-party JSONL read as plain trees, not a PruneGate wire family: no strict
+  // mapper.
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TextSource() {}

@@ -51,6 +51,8 @@ public final class DatasetReader {
   static final List<String> LABEL_NAMES =
       List.of("label", "labels", "class", "category", "target", "intent", "sentiment", "y");
 
+  // Datasets are third-party JSONL read as plain trees, not a PruneGate wire family: no strict
+  // mapper.
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Blank lines between records are skipped, as in TSV and JSONL files. */

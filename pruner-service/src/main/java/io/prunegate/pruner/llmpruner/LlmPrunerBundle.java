@@ -1,7 +1,6 @@
 package io.prunegate.pruner.llmpruner;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.prunegate.model.ModelJson;
 import io.prunegate.model.bundle.BundleManifest;
 import io.prunegate.model.bundle.VariantBundle;
 import io.prunegate.model.chip.ChipSet;
@@ -27,9 +26,6 @@ public final class LlmPrunerBundle {
   /** The report file of a bundle. */
   public static final String REPORT = "llm-pruner-report.json";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private LlmPrunerBundle() {}
 
   /** Writes {@code variant} of {@code session} into {@code dir}; returns the manifest. */
@@ -53,7 +49,7 @@ public final class LlmPrunerBundle {
     }
     Map<String, Object> report = report(session, variant);
     try {
-      JSON.writeValue(dir.resolve(REPORT).toFile(), report);
+      ModelJson.pretty().writeValue(dir.resolve(REPORT).toFile(), report);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(REPORT), e);
     }
