@@ -1,8 +1,5 @@
 package io.prunegate.registry;
 
-import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -27,7 +24,8 @@ import java.util.function.Function;
  * optionals written as null. Bodies are bound to wire records by the registry's Jackson mapper
  * ({@link RegistryMapper}). Request readers ({@code read*Request}) are strict: unknown fields,
  * wrong types and invalid names are a {@link RegistryProblem} naming the field. Response readers
- * are lenient about fields they do not know.
+ * are lenient about fields they do not know. Versions and their creation are in {@link
+ * VersionJson}, the jobs API's bodies in {@link JobJson}.
  */
 public final class RegistryJson {
 
@@ -67,81 +65,13 @@ public final class RegistryJson {
   private record NewModelWire(
       String name, String source, String task, List<String> labels, String description) {}
 
-  private record ArtifactWire(String name, String sha256, Long size) {}
-
-  private record LineageWire(
-      Long version,
-      Long parentVersion,
-      String method,
-      Map<String, Object> metrics,
-      String createdAt) {}
-
-  private record VersionWire(
-      String model,
-      Long version,
-      Long parentVersion,
-      String method,
-      Map<String, Object> parameters,
-      Map<String, Object> metrics,
-      Map<String, String> tags,
-      String description,
-      List<ArtifactWire> artifacts,
-      String createdAt,
-      List<String> aliases,
-      List<LineageWire> lineage) {}
-
-  private record VersionRequestWire(
-      @JsonInclude(NON_NULL) Long parentVersion,
-      String method,
-      Map<String, Object> parameters,
-      Map<String, Object> metrics,
-      Map<String, String> tags,
-      @JsonInclude(NON_NULL) String description,
-      @JsonInclude(NON_NULL) String idempotencyKey,
-      List<ArtifactWire> artifacts) {}
-
   private record AliasWire(String model, String alias, Long version, String updatedAt) {}
 
   private record AliasRequestWire(Long version) {}
 
-  private record JobWire(
-      String id,
-      String model,
-      Long version,
-      String method,
-      Map<String, Object> parameters,
-      String state,
-      String workerId,
-      Long attempts,
-      String leaseExpiresAt,
-      Double progress,
-      String message,
-      Map<String, Object> result,
-      String error,
-      String idempotencyKey,
-      String createdAt,
-      String updatedAt) {}
-
-  private record NewJobWire(
-      String model,
-      Long version,
-      String method,
-      Map<String, Object> parameters,
-      @JsonInclude(NON_NULL) String idempotencyKey) {}
-
   private record PageWire(List<JsonNode> items, Long total, Long limit, Long offset) {}
 
   private record ErrorWire(String error, String field) {}
-
-  private record ProgressWire(String workerId, Double progress, String message) {}
-
-  private record FinishWire(String workerId, Map<String, Object> result) {}
-
-  private record FailWire(String workerId, String error) {}
-
-  private record ClaimWire(String workerId, Long leaseSeconds, List<String> methods) {}
-
-  private record GcWire(Long graceSeconds, Boolean dryRun) {}
 
   // ------------------------------------------------------------------ plumbing
 
@@ -197,15 +127,15 @@ public final class RegistryJson {
     return MAPPER.valueToTree(new ErrorWire(message, field));
   }
 
-  private static String time(Instant t) {
+  static String time(Instant t) {
     return t == null ? null : t.toString();
   }
 
-  private static Long number(Integer n) {
+  static Long number(Integer n) {
     return n == null ? null : n.longValue();
   }
 
-  private static Instant readTime(String text, String field) {
+  static Instant readTime(String text, String field) {
     if (text == null) {
       return null;
     }
@@ -216,21 +146,21 @@ public final class RegistryJson {
     }
   }
 
-  private static String required(String text, String field) {
+  static String required(String text, String field) {
     if (text == null) {
       throw RegistryProblem.invalid(field, "is required");
     }
     return text;
   }
 
-  private static String atMost(String text, String field, int max) {
+  static String atMost(String text, String field, int max) {
     if (text != null && text.length() > max) {
       throw RegistryProblem.invalid(field, "must be at most " + max + " characters");
     }
     return text;
   }
 
-  private static Integer optionalInt(Long v, String field) {
+  static Integer optionalInt(Long v, String field) {
     if (v == null) {
       return null;
     }
@@ -240,7 +170,7 @@ public final class RegistryJson {
     return v.intValue();
   }
 
-  private static int requiredInt(Long v, String field) {
+  static int requiredInt(Long v, String field) {
     Integer i = optionalInt(v, field);
     if (i == null) {
       throw RegistryProblem.invalid(field, "is required");
@@ -249,7 +179,7 @@ public final class RegistryJson {
   }
 
   /** A list of strings; absent is empty, and a null item names its index. */
-  private static List<String> strings(List<String> list, String field) {
+  static List<String> strings(List<String> list, String field) {
     if (list == null) {
       return List.of();
     }
@@ -262,7 +192,7 @@ public final class RegistryJson {
   }
 
   /** A map of strings; absent is empty, and a null value names its key. */
-  private static Map<String, String> stringMap(Map<String, String> map, String field) {
+  static Map<String, String> stringMap(Map<String, String> map, String field) {
     if (map == null) {
       return Map.of();
     }
@@ -276,7 +206,7 @@ public final class RegistryJson {
   }
 
   /** A list of objects; absent is empty, and a null item names its index. */
-  private static <T> List<T> objects(List<T> list, String field) {
+  static <T> List<T> objects(List<T> list, String field) {
     if (list == null) {
       return List.of();
     }
@@ -357,159 +287,6 @@ public final class RegistryJson {
     return new NewModel(name, source, task, labels, atMost(w.description(), "description", 4096));
   }
 
-  // ------------------------------------------------------------------ versions
-
-  /** The JSON of an artifact: name, sha256, size. */
-  public static ObjectNode artifact(Artifact a) {
-    return MAPPER.valueToTree(wire(a));
-  }
-
-  private static ArtifactWire wire(Artifact a) {
-    return new ArtifactWire(a.name(), a.sha256(), a.size());
-  }
-
-  /** The JSON of a version, lineage included. */
-  public static ObjectNode version(ModelVersion v) {
-    List<LineageWire> lineage = new ArrayList<>();
-    for (LineageStep s : v.lineage()) {
-      lineage.add(
-          new LineageWire(
-              (long) s.version(),
-              number(s.parentVersion()),
-              s.method(),
-              s.metrics(),
-              time(s.createdAt())));
-    }
-    return MAPPER.valueToTree(
-        new VersionWire(
-            v.model(),
-            (long) v.version(),
-            number(v.parentVersion()),
-            v.method(),
-            v.parameters(),
-            v.metrics(),
-            v.tags(),
-            v.description(),
-            v.artifacts().stream().map(RegistryJson::wire).toList(),
-            time(v.createdAt()),
-            v.aliases(),
-            lineage));
-  }
-
-  /** Reads a version from a response. */
-  public static ModelVersion readVersion(JsonNode node) {
-    VersionWire w = RegistryMapper.bind(node, VersionWire.class, false);
-    List<Artifact> artifacts = new ArrayList<>();
-    for (ArtifactWire a : objects(w.artifacts(), "artifacts")) {
-      artifacts.add(
-          new Artifact(
-              required(a.name(), "name"),
-              required(a.sha256(), "sha256"),
-              a.size() == null ? 0 : a.size()));
-    }
-    List<LineageStep> lineage = new ArrayList<>();
-    for (LineageWire s : objects(w.lineage(), "lineage")) {
-      lineage.add(
-          new LineageStep(
-              requiredInt(s.version(), "version"),
-              optionalInt(s.parentVersion(), "parent_version"),
-              s.method(),
-              s.metrics(),
-              readTime(s.createdAt(), "created_at")));
-    }
-    return new ModelVersion(
-        required(w.model(), "model"),
-        requiredInt(w.version(), "version"),
-        optionalInt(w.parentVersion(), "parent_version"),
-        w.method(),
-        w.parameters(),
-        w.metrics(),
-        stringMap(w.tags(), "tags"),
-        w.description(),
-        artifacts,
-        readTime(w.createdAt(), "created_at"),
-        strings(w.aliases(), "aliases"),
-        lineage);
-  }
-
-  /**
-   * A version-creation request: metadata and the artifacts it consists of, each naming a blob
-   * uploaded before. {@code size} may be null (the stored blob's size is taken).
-   */
-  public record VersionRequest(VersionSpec spec, List<ArtifactClaim> artifacts) {}
-
-  /** An artifact as a creation request names it. */
-  public record ArtifactClaim(String name, String sha256, Long size) {}
-
-  /** The body of a version creation. */
-  public static ObjectNode versionRequest(VersionSpec spec, List<Artifact> artifacts) {
-    return MAPPER.valueToTree(
-        new VersionRequestWire(
-            number(spec.parentVersion()),
-            spec.method(),
-            spec.parameters(),
-            spec.metrics(),
-            spec.tags(),
-            spec.description(),
-            spec.idempotencyKey(),
-            artifacts.stream().map(RegistryJson::wire).toList()));
-  }
-
-  /** Reads and validates a version-creation request. */
-  public static VersionRequest readVersionRequest(JsonNode node) {
-    VersionRequestWire w = RegistryMapper.bind(node, VersionRequestWire.class, true);
-    Integer parent = optionalInt(w.parentVersion(), "parent_version");
-    if (parent != null && parent < 1) {
-      throw RegistryProblem.invalid("parent_version", "must be >= 1, was " + parent);
-    }
-    String method = w.method();
-    if (method != null) {
-      NameRules.requireName(method, "method", "method");
-    }
-    if (parent != null && (method == null || method.equals(VersionSpec.BASE))) {
-      throw RegistryProblem.invalid(
-          "method", "a version with a parent_version needs its compression method (not 'base')");
-    }
-    Map<String, String> tags = stringMap(w.tags(), "tags");
-    if (tags.size() > 1000) {
-      throw RegistryProblem.invalid("tags", "at most 1000 tags");
-    }
-    tags.forEach((k, v) -> NameRules.requireTag(k, v, "tags"));
-    String key = idempotencyKey(w.idempotencyKey(), "idempotency_key");
-    List<ArtifactWire> items = objects(w.artifacts(), "artifacts");
-    if (items.isEmpty()) {
-      throw RegistryProblem.invalid("artifacts", "a version needs at least one artifact");
-    }
-    if (items.size() > MAX_ARTIFACTS) {
-      throw RegistryProblem.invalid("artifacts", "at most " + MAX_ARTIFACTS + " artifacts");
-    }
-    List<ArtifactClaim> claims = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < items.size(); i++) {
-      String path = "artifacts[" + i + "].";
-      ArtifactWire a = items.get(i);
-      String name = NameRules.requireArtifactName(required(a.name(), path + "name"), path + "name");
-      if (!names.add(name)) {
-        throw RegistryProblem.invalid(path + "name", "duplicate artifact name '" + name + "'");
-      }
-      String sha = NameRules.requireSha256(required(a.sha256(), path + "sha256"), path + "sha256");
-      if (a.size() != null && a.size() < 0) {
-        throw RegistryProblem.invalid(path + "size", "must be >= 0");
-      }
-      claims.add(new ArtifactClaim(name, sha, a.size()));
-    }
-    VersionSpec spec =
-        new VersionSpec(
-            parent,
-            method,
-            w.parameters(),
-            w.metrics(),
-            tags,
-            atMost(w.description(), "description", 4096),
-            key);
-    return new VersionRequest(spec, claims);
-  }
-
   /** Checks an idempotency key (1..256 printable ASCII characters); null stays null. */
   public static String idempotencyKey(String key, String field) {
     if (key == null) {
@@ -547,162 +324,6 @@ public final class RegistryJson {
       throw RegistryProblem.invalid("version", "must be >= 1, was " + version);
     }
     return version;
-  }
-
-  // ------------------------------------------------------------------ jobs
-
-  /** The JSON of a job. */
-  public static ObjectNode job(Job j) {
-    return MAPPER.valueToTree(
-        new JobWire(
-            j.id(),
-            j.model(),
-            (long) j.version(),
-            j.method(),
-            j.parameters(),
-            j.state().wireName(),
-            j.workerId(),
-            (long) j.attempts(),
-            time(j.leaseExpiresAt()),
-            j.progress(),
-            j.message(),
-            j.result(),
-            j.error(),
-            j.idempotencyKey(),
-            time(j.createdAt()),
-            time(j.updatedAt())));
-  }
-
-  /** Reads a job from a response. */
-  public static Job readJob(JsonNode node) {
-    JobWire w = RegistryMapper.bind(node, JobWire.class, false);
-    String stateName = required(w.state(), "state");
-    JobState state =
-        JobState.fromWire(stateName)
-            .orElseThrow(() -> RegistryProblem.invalid("state", "unknown state " + stateName));
-    Integer attempts = optionalInt(w.attempts(), "attempts");
-    return new Job(
-        required(w.id(), "id"),
-        required(w.model(), "model"),
-        requiredInt(w.version(), "version"),
-        required(w.method(), "method"),
-        w.parameters(),
-        state,
-        w.workerId(),
-        attempts == null ? 0 : attempts,
-        readTime(w.leaseExpiresAt(), "lease_expires_at"),
-        w.progress() == null ? 0 : w.progress(),
-        w.message(),
-        w.result(),
-        w.error(),
-        w.idempotencyKey(),
-        readTime(w.createdAt(), "created_at"),
-        readTime(w.updatedAt(), "updated_at"));
-  }
-
-  /** The body of a job creation. */
-  public static ObjectNode newJobRequest(NewJob j) {
-    return MAPPER.valueToTree(
-        new NewJobWire(
-            j.model(), (long) j.version(), j.method(), j.parameters(), j.idempotencyKey()));
-  }
-
-  /** Reads and validates a job creation. */
-  public static NewJob readNewJobRequest(JsonNode node) {
-    NewJobWire w = RegistryMapper.bind(node, NewJobWire.class, true);
-    String model = NameRules.requireName(required(w.model(), "model"), "model", "model name");
-    int version = requiredInt(w.version(), "version");
-    if (version < 1) {
-      throw RegistryProblem.invalid("version", "must be >= 1, was " + version);
-    }
-    String method = NameRules.requireName(required(w.method(), "method"), "method", "method");
-    return new NewJob(
-        model,
-        version,
-        method,
-        w.parameters(),
-        idempotencyKey(w.idempotencyKey(), "idempotency_key"));
-  }
-
-  /** Checks a worker id: 1..256 printable ASCII characters. */
-  public static String workerId(String id, String field) {
-    if (id == null) {
-      throw RegistryProblem.invalid(field, "is required");
-    }
-    if (id.isEmpty() || id.length() > 256 || !id.chars().allMatch(c -> c > 32 && c < 127)) {
-      throw RegistryProblem.invalid(field, "a worker id has 1..256 printable ASCII chars");
-    }
-    return id;
-  }
-
-  /** A progress report: who reports, the fraction done (required) and a message. */
-  public record ProgressRequest(String workerId, double progress, String message) {}
-
-  /** Reads {@code {"worker_id", "progress", "message"}}. */
-  public static ProgressRequest readProgressRequest(JsonNode node) {
-    ProgressWire w = RegistryMapper.bind(node, ProgressWire.class, true);
-    if (w.progress() == null) {
-      throw RegistryProblem.invalid("progress", "is required");
-    }
-    return new ProgressRequest(
-        workerId(w.workerId(), "worker_id"), w.progress(), atMost(w.message(), "message", 4096));
-  }
-
-  /** A job's finish: who finishes it and its result (empty when absent). */
-  public record FinishRequest(String workerId, Map<String, Object> result) {
-
-    public FinishRequest {
-      result = JsonMaps.object(result);
-    }
-  }
-
-  /** Reads {@code {"worker_id", "result"}}. */
-  public static FinishRequest readFinishRequest(JsonNode node) {
-    FinishWire w = RegistryMapper.bind(node, FinishWire.class, true);
-    return new FinishRequest(workerId(w.workerId(), "worker_id"), w.result());
-  }
-
-  /** A job's failure: who fails it and why. */
-  public record FailRequest(String workerId, String error) {}
-
-  /** Reads {@code {"worker_id", "error"}}; the error is required and not blank. */
-  public static FailRequest readFailRequest(JsonNode node) {
-    FailWire w = RegistryMapper.bind(node, FailWire.class, true);
-    String error = atMost(w.error(), "error", 8192);
-    if (error == null || error.isBlank()) {
-      throw RegistryProblem.invalid("error", "is required");
-    }
-    return new FailRequest(workerId(w.workerId(), "worker_id"), error);
-  }
-
-  /**
-   * A claim: who claims, for how long (null for the server's default) and which methods it runs
-   * (empty for any).
-   */
-  public record ClaimRequest(String workerId, Integer leaseSeconds, List<String> methods) {
-
-    public ClaimRequest {
-      methods = JsonMaps.list(methods);
-    }
-  }
-
-  /** Reads {@code {"worker_id", "lease_seconds", "methods"}}; method names are not checked here. */
-  public static ClaimRequest readClaimRequest(JsonNode node) {
-    ClaimWire w = RegistryMapper.bind(node, ClaimWire.class, true);
-    String worker = workerId(w.workerId(), "worker_id");
-    return new ClaimRequest(
-        worker, optionalInt(w.leaseSeconds(), "lease_seconds"), strings(w.methods(), "methods"));
-  }
-
-  /**
-   * A garbage collection: the grace period in seconds and whether to only report; both optional.
-   */
-  public record GcRequest(Long graceSeconds, Boolean dryRun) {}
-
-  /** Reads {@code {"grace_seconds", "dry_run"}}. */
-  public static GcRequest readGcRequest(JsonNode node) {
-    GcWire w = RegistryMapper.bind(node, GcWire.class, true);
-    return new GcRequest(w.graceSeconds(), w.dryRun());
   }
 
   // ------------------------------------------------------------------ pages

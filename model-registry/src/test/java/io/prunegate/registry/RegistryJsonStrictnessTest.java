@@ -36,14 +36,14 @@ class RegistryJsonStrictnessTest {
     String deep = "[".repeat(100) + "]".repeat(100);
     RegistryProblem p =
         problem(
-            RegistryJson::readNewJobRequest,
+            JobJson::readNewJobRequest,
             "{\"model\":\"m\",\"version\":1,\"method\":\"chip\",\"parameters\":{\"a\":"
                 + deep
                 + "}}");
     assertEquals(null, p.field());
     assertTrue(p.getMessage().startsWith("malformed JSON: "), p.getMessage());
     String shallow = "[".repeat(10) + "]".repeat(10);
-    RegistryJson.readNewJobRequest(
+    JobJson.readNewJobRequest(
         RegistryJson.parse(
             ("{\"model\":\"m\",\"version\":1,\"method\":\"chip\",\"parameters\":{\"a\":"
                     + shallow
@@ -61,53 +61,46 @@ class RegistryJsonStrictnessTest {
     assertProblem(
         "tags.t",
         "must be a string, was null",
-        RegistryJson::readVersionRequest,
+        VersionJson::readVersionRequest,
         "{\"tags\":{\"t\":null},\"artifacts\":[{\"name\":\"a.bin\",\"sha256\":\"" + SHA + "\"}]}");
     assertProblem(
         "artifacts[0]",
         "must be a JSON object, was null",
-        RegistryJson::readVersionRequest,
+        VersionJson::readVersionRequest,
         "{\"artifacts\":[null]}");
     assertProblem(null, "must be a JSON object, was null", RegistryJson::readAliasRequest, "null");
   }
 
   @Test
   void jobActionAndGcBodiesAreStrict() {
-    assertProblem(
-        "progress", "is required", RegistryJson::readProgressRequest, "{\"worker_id\":\"w\"}");
+    assertProblem("progress", "is required", JobJson::readProgressRequest, "{\"worker_id\":\"w\"}");
     assertProblem(
         "progress",
         "must be a number, was a string",
-        RegistryJson::readProgressRequest,
+        JobJson::readProgressRequest,
         "{\"worker_id\":\"w\",\"progress\":\"0.5\"}");
-    assertProblem("worker_id", "is required", RegistryJson::readFinishRequest, "{\"result\":{}}");
-    assertProblem("error", "is required", RegistryJson::readFailRequest, "{\"worker_id\":\"w\"}");
+    assertProblem("worker_id", "is required", JobJson::readFinishRequest, "{\"result\":{}}");
+    assertProblem("error", "is required", JobJson::readFailRequest, "{\"worker_id\":\"w\"}");
     assertProblem(
-        "lease",
-        "unknown field",
-        RegistryJson::readClaimRequest,
-        "{\"worker_id\":\"w\",\"lease\":5}");
+        "lease", "unknown field", JobJson::readClaimRequest, "{\"worker_id\":\"w\",\"lease\":5}");
     assertProblem(
         "methods[0]",
         "must be a string, was a number",
-        RegistryJson::readClaimRequest,
+        JobJson::readClaimRequest,
         "{\"worker_id\":\"w\",\"methods\":[1]}");
     assertProblem(
-        "dry_run",
-        "must be a boolean, was a number",
-        RegistryJson::readGcRequest,
-        "{\"dry_run\":1}");
+        "dry_run", "must be a boolean, was a number", JobJson::readGcRequest, "{\"dry_run\":1}");
     assertProblem(
         "grace_seconds",
         "must be an integer, was a number",
-        RegistryJson::readGcRequest,
+        JobJson::readGcRequest,
         "{\"grace_seconds\":1.5}");
-    RegistryJson.ClaimRequest claim =
-        RegistryJson.readClaimRequest(
+    JobJson.ClaimRequest claim =
+        JobJson.readClaimRequest(
             RegistryJson.parse(
                 "{\"worker_id\":\"w\",\"lease_seconds\":30,\"methods\":[\"chip\"]}"
                     .getBytes(StandardCharsets.UTF_8)));
-    assertEquals(new RegistryJson.ClaimRequest("w", 30, java.util.List.of("chip")), claim);
+    assertEquals(new JobJson.ClaimRequest("w", 30, java.util.List.of("chip")), claim);
   }
 
   @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.prunegate.registry.RegistryJson.ArtifactClaim;
-import io.prunegate.registry.RegistryJson.VersionRequest;
+import io.prunegate.registry.VersionJson.ArtifactClaim;
+import io.prunegate.registry.VersionJson.VersionRequest;
 import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.testing.GoldenFiles;
 import java.io.IOException;
@@ -188,9 +188,9 @@ class RegistryWireFormatGoldenTest {
 
   @Test
   void versionsWithArtifactsAndLineage() {
-    roundTrip("version-full.json", VERSION_FULL, RegistryJson::version, RegistryJson::readVersion);
+    roundTrip("version-full.json", VERSION_FULL, VersionJson::version, VersionJson::readVersion);
     roundTrip(
-        "version-minimal.json", VERSION_MINIMAL, RegistryJson::version, RegistryJson::readVersion);
+        "version-minimal.json", VERSION_MINIMAL, VersionJson::version, VersionJson::readVersion);
   }
 
   @Test
@@ -201,8 +201,8 @@ class RegistryWireFormatGoldenTest {
 
   @Test
   void jobs() {
-    roundTrip("job-full.json", JOB_FULL, RegistryJson::job, RegistryJson::readJob);
-    roundTrip("job-minimal.json", JOB_MINIMAL, RegistryJson::job, RegistryJson::readJob);
+    roundTrip("job-full.json", JOB_FULL, JobJson::job, JobJson::readJob);
+    roundTrip("job-minimal.json", JOB_MINIMAL, JobJson::job, JobJson::readJob);
   }
 
   @Test
@@ -217,8 +217,8 @@ class RegistryWireFormatGoldenTest {
     roundTrip(
         "page-empty.json",
         empty,
-        p -> RegistryJson.page(p, RegistryJson::job),
-        n -> RegistryJson.readPage(n, RegistryJson::readJob));
+        p -> RegistryJson.page(p, JobJson::job),
+        n -> RegistryJson.readPage(n, JobJson::readJob));
   }
 
   @Test
@@ -252,36 +252,33 @@ class RegistryWireFormatGoldenTest {
   void versionRequests() {
     GOLDEN.assertMatches(
         "version-request-full.json",
-        RegistryJson.write(RegistryJson.versionRequest(VERSION_SPEC_FULL, ARTIFACTS)));
+        RegistryJson.write(VersionJson.versionRequest(VERSION_SPEC_FULL, ARTIFACTS)));
     assertEquals(
         new VersionRequest(
             VERSION_SPEC_FULL,
             List.of(
                 new ArtifactClaim("config.json", SHA_A, 512L),
                 new ArtifactClaim("model.bin", SHA_B, 0L))),
-        RegistryJson.readVersionRequest(parse("version-request-full.json")));
+        VersionJson.readVersionRequest(parse("version-request-full.json")));
     List<Artifact> one = List.of(new Artifact("model.bin", SHA_A, 1));
     GOLDEN.assertMatches(
         "version-request-minimal.json",
-        RegistryJson.write(RegistryJson.versionRequest(VERSION_SPEC_MINIMAL, one)));
+        RegistryJson.write(VersionJson.versionRequest(VERSION_SPEC_MINIMAL, one)));
     assertEquals(
         new VersionRequest(
             VERSION_SPEC_MINIMAL, List.of(new ArtifactClaim("model.bin", SHA_A, 1L))),
-        RegistryJson.readVersionRequest(parse("version-request-minimal.json")));
+        VersionJson.readVersionRequest(parse("version-request-minimal.json")));
   }
 
   @Test
   void newJobRequests() {
     roundTrip(
-        "new-job-full.json",
-        NEW_JOB_FULL,
-        RegistryJson::newJobRequest,
-        RegistryJson::readNewJobRequest);
+        "new-job-full.json", NEW_JOB_FULL, JobJson::newJobRequest, JobJson::readNewJobRequest);
     roundTrip(
         "new-job-minimal.json",
         NEW_JOB_MINIMAL,
-        RegistryJson::newJobRequest,
-        RegistryJson::readNewJobRequest);
+        JobJson::newJobRequest,
+        JobJson::readNewJobRequest);
   }
 
   /**
@@ -301,7 +298,7 @@ class RegistryWireFormatGoldenTest {
               RegistryJson.write(
                   path.contains("/aliases/")
                       ? RegistryJson.alias(ALIAS_FULL)
-                      : RegistryJson.job(JOB_MINIMAL));
+                      : JobJson.job(JOB_MINIMAL));
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, reply.length);
           exchange.getResponseBody().write(reply);
@@ -341,9 +338,9 @@ class RegistryWireFormatGoldenTest {
   void requestErrorsNameTheField() {
     List<String> lines = new ArrayList<>();
     Function<JsonNode, ?> model = RegistryJson::readNewModelRequest;
-    Function<JsonNode, ?> version = RegistryJson::readVersionRequest;
+    Function<JsonNode, ?> version = VersionJson::readVersionRequest;
     Function<JsonNode, ?> alias = RegistryJson::readAliasRequest;
-    Function<JsonNode, ?> job = RegistryJson::readNewJobRequest;
+    Function<JsonNode, ?> job = JobJson::readNewJobRequest;
     error(lines, "empty", model, "");
     error(lines, "malformed", model, "{\"name\": ");
     error(lines, "trailing-tokens", model, "{\"name\":\"m\"} x");

@@ -8,6 +8,7 @@ import io.prunegate.events.ModelRef;
 import io.prunegate.registry.AliasBinding;
 import io.prunegate.registry.Artifact;
 import io.prunegate.registry.Job;
+import io.prunegate.registry.JobJson;
 import io.prunegate.registry.JobQuery;
 import io.prunegate.registry.ModelQuery;
 import io.prunegate.registry.ModelVersion;
@@ -17,6 +18,7 @@ import io.prunegate.registry.NewModel;
 import io.prunegate.registry.Page;
 import io.prunegate.registry.RegisteredModel;
 import io.prunegate.registry.RegistryJson;
+import io.prunegate.registry.VersionJson;
 import io.prunegate.registry.VersionQuery;
 import io.prunegate.registry.VersionSpec;
 import java.io.IOException;
@@ -134,9 +136,9 @@ public final class RegistryClient {
         send(
             "POST",
             "/models/" + model + "/versions",
-            RegistryJson.versionRequest(keyed, artifacts),
+            VersionJson.versionRequest(keyed, artifacts),
             Map.of());
-    ModelVersion v = RegistryJson.readVersion(body);
+    ModelVersion v = VersionJson.readVersion(body);
     LOG.info(
         "registered version model={} version={} method={} files={}",
         v.model(),
@@ -177,7 +179,7 @@ public final class RegistryClient {
   /** The version with its lineage chain; 404 when there is none. */
   public ModelVersion getVersion(String model, int version) {
     requireName(model, "model name");
-    return RegistryJson.readVersion(
+    return VersionJson.readVersion(
         send("GET", "/models/" + model + "/versions/" + version, null, Map.of()));
   }
 
@@ -198,7 +200,7 @@ public final class RegistryClient {
     }
     param(q, "limit", query.limit());
     param(q, "offset", query.offset());
-    return RegistryJson.readPage(send("GET", path + q, null, Map.of()), RegistryJson::readVersion);
+    return RegistryJson.readPage(send("GET", path + q, null, Map.of()), VersionJson::readVersion);
   }
 
   /**
@@ -207,7 +209,7 @@ public final class RegistryClient {
   public ModelVersion resolve(ModelRef ref) {
     StringBuilder q = new StringBuilder();
     param(q, "ref", ref.toString());
-    return RegistryJson.readVersion(send("GET", "/resolve" + q, null, Map.of()));
+    return VersionJson.readVersion(send("GET", "/resolve" + q, null, Map.of()));
   }
 
   /** Parses and resolves a reference ({@code name}, {@code name@alias}, {@code name:version}). */
@@ -295,7 +297,7 @@ public final class RegistryClient {
 
   /** Creates a job; with an idempotency key used before, returns that job. */
   public Job createJob(NewJob job) {
-    return RegistryJson.readJob(send("POST", "/jobs", RegistryJson.newJobRequest(job), Map.of()));
+    return JobJson.readJob(send("POST", "/jobs", JobJson.newJobRequest(job), Map.of()));
   }
 
   /**
@@ -309,7 +311,7 @@ public final class RegistryClient {
     ArrayNode m = body.putArray("methods");
     methods.forEach(m::add);
     JsonNode reply = send("POST", "/jobs/claim", body, Map.of());
-    return reply == null ? Optional.empty() : Optional.of(RegistryJson.readJob(reply));
+    return reply == null ? Optional.empty() : Optional.of(JobJson.readJob(reply));
   }
 
   /** Claims a job of any method; see {@link #claimJob(String, Duration, Set)}. */
@@ -323,8 +325,7 @@ public final class RegistryClient {
     body.put("worker_id", workerId);
     body.put("progress", progress);
     body.put("message", message);
-    return RegistryJson.readJob(
-        send("POST", "/jobs/" + encode(jobId) + "/progress", body, Map.of()));
+    return JobJson.readJob(send("POST", "/jobs/" + encode(jobId) + "/progress", body, Map.of()));
   }
 
   /** Finishes a job with its result (e.g. {@code {"version": 4}}). Safe to repeat. */
@@ -332,7 +333,7 @@ public final class RegistryClient {
     ObjectNode body = RegistryJson.mapper().createObjectNode();
     body.put("worker_id", workerId);
     body.set("result", RegistryJson.toTree(result));
-    return RegistryJson.readJob(send("POST", "/jobs/" + encode(jobId) + "/finish", body, Map.of()));
+    return JobJson.readJob(send("POST", "/jobs/" + encode(jobId) + "/finish", body, Map.of()));
   }
 
   /** Fails a job with a reason. Safe to repeat. */
@@ -340,12 +341,12 @@ public final class RegistryClient {
     ObjectNode body = RegistryJson.mapper().createObjectNode();
     body.put("worker_id", workerId);
     body.put("error", reason);
-    return RegistryJson.readJob(send("POST", "/jobs/" + encode(jobId) + "/fail", body, Map.of()));
+    return JobJson.readJob(send("POST", "/jobs/" + encode(jobId) + "/fail", body, Map.of()));
   }
 
   /** The job; 404 when there is none. */
   public Job getJob(String jobId) {
-    return RegistryJson.readJob(send("GET", "/jobs/" + encode(jobId), null, Map.of()));
+    return JobJson.readJob(send("GET", "/jobs/" + encode(jobId), null, Map.of()));
   }
 
   /** A page of jobs matching the query, oldest first. */
@@ -358,7 +359,7 @@ public final class RegistryClient {
     param(q, "worker_id", query.workerId());
     param(q, "limit", query.limit());
     param(q, "offset", query.offset());
-    return RegistryJson.readPage(send("GET", "/jobs" + q, null, Map.of()), RegistryJson::readJob);
+    return RegistryJson.readPage(send("GET", "/jobs" + q, null, Map.of()), JobJson::readJob);
   }
 
   // ------------------------------------------------------------------ plumbing

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prunegate.events.ModelRef;
 import io.prunegate.registry.Job;
+import io.prunegate.registry.JobJson;
 import io.prunegate.registry.JobQuery;
 import io.prunegate.registry.JobState;
 import io.prunegate.registry.ModelQuery;
@@ -14,8 +15,9 @@ import io.prunegate.registry.NewModel;
 import io.prunegate.registry.Page;
 import io.prunegate.registry.RegisteredModel;
 import io.prunegate.registry.RegistryJson;
-import io.prunegate.registry.RegistryJson.VersionRequest;
 import io.prunegate.registry.RegistryProblem;
+import io.prunegate.registry.VersionJson;
+import io.prunegate.registry.VersionJson.VersionRequest;
 import io.prunegate.registry.VersionQuery;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.artifacts.ArtifactStore;
@@ -200,7 +202,7 @@ public final class RegistryRoutes {
             .json(
                 req ->
                     ApiReply.ok(
-                        RegistryJson.version(
+                        VersionJson.version(
                             catalog.getVersion(modelName(req), versionNumber(req))))));
     r.add(
         RouteSpec.get("/versions", "searchVersions")
@@ -239,13 +241,13 @@ public final class RegistryRoutes {
                   } catch (IllegalArgumentException e) {
                     throw RegistryProblem.invalid("ref", e.getMessage());
                   }
-                  return ApiReply.ok(RegistryJson.version(catalog.resolve(ref)));
+                  return ApiReply.ok(VersionJson.version(catalog.resolve(ref)));
                 }));
   }
 
   private ApiReply createVersion(ApiRequest req) {
     String model = modelName(req);
-    VersionRequest vr = RegistryJson.readVersionRequest(req.json());
+    VersionRequest vr = VersionJson.readVersionRequest(req.json());
     VersionSpec spec = vr.spec();
     String headerKey =
         RegistryJson.idempotencyKey(req.header("idempotency-key"), "Idempotency-Key");
@@ -259,7 +261,7 @@ public final class RegistryRoutes {
     VersionSpec finalSpec = spec;
     Created<ModelVersion> c =
         artifacts.withBlobsPinned(() -> catalog.createVersion(model, finalSpec, vr.artifacts()));
-    ObjectNode body = RegistryJson.version(c.value());
+    ObjectNode body = VersionJson.version(c.value());
     return c.created()
         ? ApiReply.created(
             body, RouteSpec.PREFIX + "/models/" + model + "/versions/" + c.value().version())
@@ -280,7 +282,7 @@ public final class RegistryRoutes {
       tags.add(VersionQuery.TagFilter.parse(t));
     }
     VersionQuery q = new VersionQuery(model, method, parent, tags, limit(req), offset(req));
-    return ApiReply.ok(RegistryJson.page(catalog.listVersions(q), RegistryJson::version));
+    return ApiReply.ok(RegistryJson.page(catalog.listVersions(q), VersionJson::version));
   }
 
   // ------------------------------------------------------------------ aliases
@@ -396,9 +398,9 @@ public final class RegistryRoutes {
             .errors(409, 422)
             .json(
                 req -> {
-                  NewJob j = RegistryJson.readNewJobRequest(req.json());
+                  NewJob j = JobJson.readNewJobRequest(req.json());
                   Created<Job> c = jobs.create(j);
-                  ObjectNode body = RegistryJson.job(c.value());
+                  ObjectNode body = JobJson.job(c.value());
                   return c.created()
                       ? ApiReply.created(body, RouteSpec.PREFIX + "/jobs/" + c.value().id())
                       : ApiReply.ok(body);
@@ -422,7 +424,7 @@ public final class RegistryRoutes {
             .pathParam("id", "string", "job id")
             .response(200, "the job", "Job")
             .errors(404)
-            .json(req -> ApiReply.ok(RegistryJson.job(jobs.get(req.path("id"))))));
+            .json(req -> ApiReply.ok(JobJson.job(jobs.get(req.path("id"))))));
     r.add(
         RouteSpec.post("/jobs/claim", "claimJob")
             .summary(
@@ -443,9 +445,9 @@ public final class RegistryRoutes {
             .errors(404, 409)
             .json(
                 req -> {
-                  RegistryJson.ProgressRequest p = RegistryJson.readProgressRequest(req.json());
+                  JobJson.ProgressRequest p = JobJson.readProgressRequest(req.json());
                   return ApiReply.ok(
-                      RegistryJson.job(
+                      JobJson.job(
                           jobs.progress(req.path("id"), p.workerId(), p.progress(), p.message())));
                 }));
     r.add(
@@ -459,9 +461,9 @@ public final class RegistryRoutes {
             .errors(404, 409)
             .json(
                 req -> {
-                  RegistryJson.FinishRequest f = RegistryJson.readFinishRequest(req.json());
+                  JobJson.FinishRequest f = JobJson.readFinishRequest(req.json());
                   return ApiReply.ok(
-                      RegistryJson.job(jobs.finish(req.path("id"), f.workerId(), f.result())));
+                      JobJson.job(jobs.finish(req.path("id"), f.workerId(), f.result())));
                 }));
     r.add(
         RouteSpec.post("/jobs/{id}/fail", "failJob")
@@ -473,9 +475,9 @@ public final class RegistryRoutes {
             .errors(404, 409)
             .json(
                 req -> {
-                  RegistryJson.FailRequest f = RegistryJson.readFailRequest(req.json());
+                  JobJson.FailRequest f = JobJson.readFailRequest(req.json());
                   return ApiReply.ok(
-                      RegistryJson.job(jobs.fail(req.path("id"), f.workerId(), f.error())));
+                      JobJson.job(jobs.fail(req.path("id"), f.workerId(), f.error())));
                 }));
   }
 
@@ -509,11 +511,11 @@ public final class RegistryRoutes {
             limit(req),
             offset(req));
     Page<Job> page = jobs.list(q);
-    return ApiReply.ok(RegistryJson.page(page, RegistryJson::job));
+    return ApiReply.ok(RegistryJson.page(page, JobJson::job));
   }
 
   private ApiReply claim(ApiRequest req) {
-    RegistryJson.ClaimRequest claim = RegistryJson.readClaimRequest(req.json());
+    JobJson.ClaimRequest claim = JobJson.readClaimRequest(req.json());
     String worker = claim.workerId();
     Integer lease = claim.leaseSeconds();
     if (lease != null && (lease < 1 || lease > 86_400)) {
@@ -527,7 +529,7 @@ public final class RegistryRoutes {
     Optional<Job> job =
         jobs.claim(
             worker, Duration.ofSeconds(lease == null ? DEFAULT_LEASE_SECONDS : lease), methods);
-    return job.map(j -> ApiReply.ok(RegistryJson.job(j))).orElseGet(ApiReply::noContent);
+    return job.map(j -> ApiReply.ok(JobJson.job(j))).orElseGet(ApiReply::noContent);
   }
 
   // ------------------------------------------------------------------ admin
@@ -536,7 +538,7 @@ public final class RegistryRoutes {
     Duration grace = defaultGcGrace;
     boolean dryRun = false;
     if (req.body().length > 0) {
-      RegistryJson.GcRequest gc = RegistryJson.readGcRequest(req.json());
+      JobJson.GcRequest gc = JobJson.readGcRequest(req.json());
       Long seconds = gc.graceSeconds();
       if (seconds != null) {
         if (seconds < 0) {

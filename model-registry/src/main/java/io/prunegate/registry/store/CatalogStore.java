@@ -7,7 +7,7 @@ import io.prunegate.registry.ModelVersion;
 import io.prunegate.registry.NewModel;
 import io.prunegate.registry.Page;
 import io.prunegate.registry.RegisteredModel;
-import io.prunegate.registry.RegistryJson.ArtifactClaim;
+import io.prunegate.registry.VersionJson.ArtifactClaim;
 import io.prunegate.registry.VersionQuery;
 import io.prunegate.registry.VersionSpec;
 import java.util.List;

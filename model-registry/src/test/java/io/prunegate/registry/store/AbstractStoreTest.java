@@ -19,7 +19,7 @@ import io.prunegate.registry.NewJob;
 import io.prunegate.registry.NewModel;
 import io.prunegate.registry.Page;
 import io.prunegate.registry.RegisteredModel;
-import io.prunegate.registry.RegistryJson.ArtifactClaim;
+import io.prunegate.registry.VersionJson.ArtifactClaim;
 import io.prunegate.registry.VersionQuery;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.artifacts.ArtifactStore;
