@@ -52,18 +52,7 @@ public final class VariantSpeedBenchmark {
       for (int i = 0; i + batchSize <= texts.size(); i += batchSize) {
         batches.add(classifiers.get(0).model().tokenize(texts.subList(i, i + batchSize)));
       }
-      long[] nanos = new long[names.size()];
-      for (int b = 0; b < batches.size(); b++) {
-        for (int k = 0; k < names.size(); k++) {
-          int v = (b + k) % names.size();
-          long t0 = System.nanoTime();
-          classifiers.get(v).classify(batches.get(b), true);
-          long dt = System.nanoTime() - t0;
-          if (b >= warmup) {
-            nanos[v] += dt;
-          }
-        }
-      }
+      long[] nanos = alternate(classifiers, batches, warmup);
       Map<String, Double> seconds = new LinkedHashMap<>();
       Map<String, Double> ratios = new LinkedHashMap<>();
       double full = nanos[names.indexOf("full")];
@@ -86,6 +75,63 @@ public final class VariantSpeedBenchmark {
         c.close();
       }
     }
+  }
+
+  /**
+   * The throughput of {@code candidate} over {@code baseline} (baseline time / candidate time),
+   * both loaded side by side and timed in alternating rounds of the same run, so that machine load
+   * affects both alike: {@code rounds} batches of {@code batchSize} cut from {@code texts} (cycled
+   * when there are fewer), after one warm-up batch each. This is the speedup a job's acceptance
+   * uses; absolute throughputs measured one variant at a time swung 2.5x with machine load.
+   */
+  public static double ratio(
+      Path baseline,
+      Path candidate,
+      List<String> texts,
+      int batchSize,
+      int rounds,
+      RuntimeOptions runtime) {
+    if (rounds < 1 || texts.isEmpty()) {
+      throw new IllegalArgumentException("need at least one round and one text");
+    }
+    List<TextClassifier> classifiers = new ArrayList<>();
+    try {
+      classifiers.add(TextClassifier.load(baseline, runtime));
+      classifiers.add(TextClassifier.load(candidate, runtime));
+      List<TokenBatch> batches = new ArrayList<>();
+      for (int b = 0; b <= rounds; b++) {
+        List<String> batch = new ArrayList<>(batchSize);
+        for (int i = 0; i < batchSize; i++) {
+          batch.add(texts.get((b * batchSize + i) % texts.size()));
+        }
+        batches.add(classifiers.get(0).model().tokenize(batch));
+      }
+      long[] nanos = alternate(classifiers, batches, 1);
+      return (double) nanos[0] / nanos[1];
+    } finally {
+      classifiers.forEach(TextClassifier::close);
+    }
+  }
+
+  /**
+   * Every batch through every classifier, the order rotating per batch so that none always runs
+   * first; the nanoseconds per classifier, the first {@code warmup} batches not counted.
+   */
+  private static long[] alternate(
+      List<TextClassifier> classifiers, List<TokenBatch> batches, int warmup) {
+    long[] nanos = new long[classifiers.size()];
+    for (int b = 0; b < batches.size(); b++) {
+      for (int k = 0; k < classifiers.size(); k++) {
+        int v = (b + k) % classifiers.size();
+        long t0 = System.nanoTime();
+        classifiers.get(v).classify(batches.get(b), true);
+        long dt = System.nanoTime() - t0;
+        if (b >= warmup) {
+          nanos[v] += dt;
+        }
+      }
+    }
+    return nanos;
   }
 
   /**

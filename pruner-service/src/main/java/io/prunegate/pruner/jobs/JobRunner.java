@@ -9,6 +9,7 @@ import io.prunegate.pruner.data.DatasetSplits;
 import io.prunegate.pruner.evaluation.CandidateOutcome;
 import io.prunegate.pruner.evaluation.VariantEvaluation;
 import io.prunegate.pruner.evaluation.VariantEvaluator;
+import io.prunegate.pruner.evaluation.VariantSpeedBenchmark;
 import io.prunegate.pruner.method.Candidate;
 import io.prunegate.pruner.method.CompressionMethod;
 import io.prunegate.pruner.method.CompressionRequest;
@@ -254,9 +255,13 @@ final class JobRunner {
         Optional<ModelVersion> existing = findRegistered(job, p.variant());
         ModelVersion version;
         VariantMetrics metrics;
+        double pairedSpeedup = Double.NaN;
         if (existing.isPresent()) {
           version = existing.get();
           metrics = VariantMetrics.fromMap(version.metrics());
+          if (!isBaseline && version.metrics().get("speedup") instanceof Number n) {
+            pairedSpeedup = n.doubleValue();
+          }
           LOG.info(
               "job {}: variant {} already registered as version {} (retry), reusing it",
               job.id(),
@@ -275,6 +280,9 @@ final class JobRunner {
           }
           VariantEvaluation e = ((CandidateOutcome.Measured) outcome).evaluation();
           metrics = metricsOf(e, data.validation().size());
+          if (!isBaseline) {
+            pairedSpeedup = pairedSpeedup(p);
+          }
           relabelLineage(p.candidate().bundle(), job, parent.version());
           version =
               registry.createVersion(
@@ -285,6 +293,7 @@ final class JobRunner {
                       p,
                       metrics,
                       isBaseline ? metrics : baseline,
+                      pairedSpeedup,
                       policy.acceptance(),
                       isBaseline));
           LOG.info(
@@ -301,8 +310,35 @@ final class JobRunner {
         }
         entries.add(
             new ParetoTable.Entry(
-                p.variant(), p.spec().method(), version.version(), metrics, isBaseline));
+                p.variant(),
+                p.spec().method(),
+                version.version(),
+                metrics,
+                isBaseline,
+                pairedSpeedup));
       }
+    }
+
+    /**
+     * The candidate's throughput over the baseline's, both timed in alternating rounds of one run
+     * on the validation texts (as many batch-32 rounds as latency iterations); NaN when latency is
+     * not measured.
+     */
+    private double pairedSpeedup(Produced p) {
+      if (config.latencyIterations() == 0) {
+        return Double.NaN;
+      }
+      step = "timing " + p.variant() + " against the baseline";
+      double ratio =
+          VariantSpeedBenchmark.ratio(
+              produced.get(0).candidate().bundle(),
+              p.candidate().bundle(),
+              data.validation().texts(),
+              32,
+              config.latencyIterations(),
+              config.runtime());
+      lease.requireHeld();
+      return ratio;
     }
 
     /** {@link JobStage#REPORTING}: the Pareto table, written and uploaded. */
@@ -479,13 +515,17 @@ final class JobRunner {
       Produced p,
       VariantMetrics metrics,
       VariantMetrics baseline,
+      double pairedSpeedup,
       CompressionPolicy.Acceptance acceptance,
       boolean isBaseline) {
     Map<String, Object> params = new LinkedHashMap<>(p.spec().parameters());
     params.put("variant", p.variant());
     params.put("policy_entry", p.spec().field());
     double drop = (baseline.accuracy() - metrics.accuracy()) * 100.0;
-    double speedup = metrics.throughputPerSecond() / baseline.throughputPerSecond();
+    double speedup =
+        Double.isNaN(pairedSpeedup)
+            ? metrics.throughputPerSecond() / baseline.throughputPerSecond()
+            : pairedSpeedup;
     Map<String, Object> m =
         PrunerJson.toMap(
             new RegisteredMetrics(

@@ -50,7 +50,7 @@ public record ParetoTable(
    * @param metrics what was measured
    * @param baseline true for the reference all others are compared with
    * @param accuracyDropPoints baseline accuracy minus this one's, in points
-   * @param speedup this throughput over the baseline's
+   * @param speedup this throughput over the baseline's: the paired measurement when there is one
    * @param accepted meets the acceptance rule (never true for the baseline itself)
    * @param paretoOptimal not dominated by another variant
    */
@@ -76,9 +76,24 @@ public record ParetoTable(
       boolean accepted,
       boolean paretoOptimal) {}
 
-  /** A variant before comparison: name, method, version, metrics, baseline flag. */
+  /**
+   * A variant before comparison: name, method, version, metrics, baseline flag, and its throughput
+   * over the baseline's as measured in alternating rounds of one run (NaN when not measured).
+   */
   public record Entry(
-      String variant, String method, int version, VariantMetrics metrics, boolean baseline) {}
+      String variant,
+      String method,
+      int version,
+      VariantMetrics metrics,
+      boolean baseline,
+      double measuredSpeedup) {
+
+    /** An entry whose speedup is its throughput over the baseline's (no paired measurement). */
+    public Entry(
+        String variant, String method, int version, VariantMetrics metrics, boolean baseline) {
+      this(variant, method, version, metrics, baseline, Double.NaN);
+    }
+  }
 
   /**
    * A candidate rejected before comparison.
@@ -125,7 +140,12 @@ public record ParetoTable(
     List<Row> rows = new ArrayList<>();
     for (Entry e : entries) {
       double drop = (base.metrics().accuracy() - e.metrics().accuracy()) * 100.0;
-      double speedup = e.metrics().throughputPerSecond() / base.metrics().throughputPerSecond();
+      // The paired ratio when the job measured one (alternating rounds against the baseline);
+      // else the ratio of the throughputs, each measured alone.
+      double speedup =
+          !Double.isNaN(e.measuredSpeedup())
+              ? e.measuredSpeedup()
+              : e.metrics().throughputPerSecond() / base.metrics().throughputPerSecond();
       boolean accepted = e != base && acceptance.accepts(drop, speedup);
       boolean optimal =
           entries.stream()
@@ -152,12 +172,15 @@ public record ParetoTable(
     return new ParetoTable(model, parentVersion, acceptance, rows, rejected);
   }
 
-  /** The accepted variant with the highest throughput (ties: the more accurate), if any. */
+  /**
+   * The accepted variant with the highest speedup, the ratio acceptance used (ties: the more
+   * accurate), if any.
+   */
   public Optional<Row> best() {
     return rows.stream()
         .filter(Row::accepted)
         .max(
-            Comparator.comparingDouble((Row r) -> r.metrics().throughputPerSecond())
+            Comparator.comparingDouble(Row::speedup)
                 .thenComparingDouble(r -> r.metrics().accuracy()));
   }
 

@@ -81,6 +81,24 @@ class ParetoTableTest {
   }
 
   @Test
+  void aPairedMeasurementDecidesTheSpeedupAndSoTheAcceptance() {
+    // Measured alone, the candidate looked no faster (100/s both, a loaded machine); timed in
+    // alternating rounds against the baseline it is 1.8x: the paired ratio is the one used.
+    List<ParetoTable.Entry> entries =
+        List.of(
+            new ParetoTable.Entry("chip-full", "chip", 2, m(0.90, 100), true),
+            new ParetoTable.Entry("chip-d4", "chip", 3, m(0.898, 100), false, 1.8),
+            new ParetoTable.Entry("chip-d2", "chip", 4, m(0.897, 300), false, 1.2));
+    ParetoTable t =
+        ParetoTable.compare("tickets", 1, new CompressionPolicy.Acceptance(1.0, 1.5), entries);
+    assertEquals(1.8, t.rows().get(1).speedup(), 1e-12);
+    assertTrue(t.rows().get(1).accepted());
+    assertEquals(1.2, t.rows().get(2).speedup(), 1e-12);
+    assertFalse(t.rows().get(2).accepted(), "3x alone, 1.2x paired: not accepted");
+    assertEquals("chip-d4", t.best().orElseThrow().variant());
+  }
+
+  @Test
   void needsABaseline() {
     assertThrows(
         IllegalArgumentException.class,
