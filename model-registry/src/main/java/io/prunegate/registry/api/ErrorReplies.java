@@ -2,8 +2,7 @@ package io.prunegate.registry.api;
 
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.RegistryProblem;
-import io.prunegate.registry.jobs.JobException;
-import io.prunegate.registry.store.CatalogException;
+import io.prunegate.registry.store.StoreRefusal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -13,33 +12,17 @@ final class ErrorReplies {
   private ErrorReplies() {}
 
   /**
-   * The problem a catalog refusal is on the wire: no such entity 404, a conflict 409, a reference
-   * to something missing or mismatched 422; message and field pass through unchanged.
+   * The problem a store's refusal is on the wire: no such entity 404, a conflict 409, a reference
+   * to something missing or mismatched 422, a value the store never takes 400; message and field
+   * pass through unchanged.
    */
-  static RegistryProblem problem(CatalogException e) {
+  static RegistryProblem problem(StoreRefusal e) {
     RegistryProblem.Kind kind;
-    if (e instanceof CatalogException.NotFound) {
+    if (e instanceof StoreRefusal.NotFound) {
       kind = RegistryProblem.Kind.NOT_FOUND;
-    } else if (e instanceof CatalogException.Conflict) {
+    } else if (e instanceof StoreRefusal.Conflict) {
       kind = RegistryProblem.Kind.CONFLICT;
-    } else {
-      kind = RegistryProblem.Kind.UNPROCESSABLE;
-    }
-    return new RegistryProblem(kind, e.field(), e.getMessage());
-  }
-
-  /**
-   * The problem a job-queue refusal is on the wire: no such job 404, a job another worker holds or
-   * that has ended 409, a job for a missing model or version 422, a value no job takes 400; message
-   * and field pass through unchanged.
-   */
-  static RegistryProblem problem(JobException e) {
-    RegistryProblem.Kind kind;
-    if (e instanceof JobException.NotFound) {
-      kind = RegistryProblem.Kind.NOT_FOUND;
-    } else if (e instanceof JobException.Conflict) {
-      kind = RegistryProblem.Kind.CONFLICT;
-    } else if (e instanceof JobException.Unprocessable) {
+    } else if (e instanceof StoreRefusal.Unprocessable) {
       kind = RegistryProblem.Kind.UNPROCESSABLE;
     } else {
       kind = RegistryProblem.Kind.INVALID;

@@ -2,10 +2,9 @@ package io.prunegate.registry.api;
 
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.RegistryProblem;
-import io.prunegate.registry.jobs.JobException;
 import io.prunegate.registry.metrics.RegistryMetrics;
-import io.prunegate.registry.store.CatalogException;
 import io.prunegate.registry.store.StoreException;
+import io.prunegate.registry.store.StoreRefusal;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -191,10 +190,8 @@ public final class RegistryRouter {
 
   private static void failure(RoutingContext ctx) {
     Throwable t = ctx.failure();
-    if (t instanceof CatalogException c) {
-      t = ErrorReplies.problem(c);
-    } else if (t instanceof JobException j) {
-      t = ErrorReplies.problem(j);
+    if (t instanceof StoreRefusal r) {
+      t = ErrorReplies.problem(r);
     }
     if (t instanceof RegistryProblem p) {
       reply(ctx, p.status(), p.getMessage(), p.field());

@@ -11,6 +11,7 @@ import io.prunegate.registry.store.Created;
 import io.prunegate.registry.store.Database;
 import io.prunegate.registry.store.LockedModel;
 import io.prunegate.registry.store.Sql;
+import io.prunegate.registry.store.StoreRefusal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -45,15 +46,15 @@ public final class JobStore {
 
   /**
    * Creates a pending job. With an idempotency key used before, returns that job ({@code created ==
-   * false}); {@link JobException.Conflict} when the key was used for a different model, version or
-   * method; {@link JobException.Unprocessable} for an unknown model or version.
+   * false}); {@link StoreRefusal.Conflict} when the key was used for a different model, version or
+   * method; {@link StoreRefusal.Unprocessable} for an unknown model or version.
    */
   public Created<Job> create(NewJob j) {
     return db.inTransaction(
         tx -> {
           Connection c = tx.connection();
           if (Sql.count(c, "SELECT COUNT(*) FROM models WHERE name = ?", j.model()) == 0) {
-            throw new JobException.Unprocessable(
+            throw new StoreRefusal.Unprocessable(
                 "model", "model '" + j.model() + "' does not exist");
           }
           LockedModel lock = LockedModel.lock(tx, j.model());
@@ -69,7 +70,7 @@ public final class JobStore {
               if (!e.model().equals(j.model())
                   || e.version() != j.version()
                   || !e.method().equals(j.method())) {
-                throw new JobException.Conflict(
+                throw new StoreRefusal.Conflict(
                     "idempotency_key",
                     "idempotency key already used for job "
                         + e.id()
@@ -84,7 +85,7 @@ public final class JobStore {
                   j.model(),
                   j.version())
               == 0) {
-            throw new JobException.Unprocessable(
+            throw new StoreRefusal.Unprocessable(
                 "version",
                 "version " + j.version() + " of model '" + j.model() + "' does not exist");
           }
@@ -106,7 +107,7 @@ public final class JobStore {
                 tx.now());
           } catch (SQLException e) {
             if (Database.isUniqueViolation(e)) {
-              throw new JobException.Conflict(
+              throw new StoreRefusal.Conflict(
                   "idempotency_key", "idempotency key is being used by a concurrent request");
             }
             throw e;
@@ -128,7 +129,7 @@ public final class JobStore {
    */
   public Optional<Job> claim(String workerId, Duration lease, Set<String> methods) {
     if (lease.isNegative() || lease.isZero()) {
-      throw new JobException.Invalid("lease_seconds", "lease must be positive");
+      throw new StoreRefusal.Invalid("lease_seconds", "lease must be positive");
     }
     for (int round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       Optional<Optional<Job>> outcome =
@@ -207,12 +208,12 @@ public final class JobStore {
 
   /**
    * Records progress (fraction 0..1 and a message) and renews the lease by the claim's lease
-   * duration. {@link JobException.NotFound} for an unknown job; {@link JobException.Conflict} when
-   * {@code workerId} does not hold it; {@link JobException.Invalid} for a fraction outside 0..1.
+   * duration. {@link StoreRefusal.NotFound} for an unknown job; {@link StoreRefusal.Conflict} when
+   * {@code workerId} does not hold it; {@link StoreRefusal.Invalid} for a fraction outside 0..1.
    */
   public Job progress(String id, String workerId, double fraction, String message) {
     if (!(fraction >= 0 && fraction <= 1)) {
-      throw new JobException.Invalid("progress", "progress must be between 0 and 1");
+      throw new StoreRefusal.Invalid("progress", "progress must be between 0 and 1");
     }
     return db.inTransaction(
         tx -> {
@@ -239,7 +240,7 @@ public final class JobStore {
 
   /**
    * Finishes a job with its result. Repeating the call by the same worker returns the finished job
-   * unchanged. {@link JobException.NotFound} for an unknown job; {@link JobException.Conflict} when
+   * unchanged. {@link StoreRefusal.NotFound} for an unknown job; {@link StoreRefusal.Conflict} when
    * {@code workerId} does not hold it.
    */
   public Job finish(String id, String workerId, Map<String, Object> result) {
@@ -248,7 +249,7 @@ public final class JobStore {
 
   /**
    * Fails a job with a reason. Repeating the call by the same worker returns the failed job
-   * unchanged. {@link JobException.NotFound} for an unknown job; {@link JobException.Conflict} when
+   * unchanged. {@link StoreRefusal.NotFound} for an unknown job; {@link StoreRefusal.Conflict} when
    * {@code workerId} does not hold it.
    */
   public Job fail(String id, String workerId, String error) {
@@ -304,7 +305,7 @@ public final class JobStore {
         });
   }
 
-  /** The job; {@link JobException.NotFound} when there is none. */
+  /** The job; {@link StoreRefusal.NotFound} when there is none. */
   public Job get(String id) {
     return db.inTransaction(tx -> load(tx.connection(), id)).orElseThrow(() -> jobNotFound(id));
   }
@@ -369,16 +370,16 @@ public final class JobStore {
     return Sql.first(c, "SELECT * FROM jobs WHERE id = ?", JobStore::job, id);
   }
 
-  private static JobException.NotFound jobNotFound(String id) {
-    return new JobException.NotFound("id", "job '" + id + "' not found");
+  private static StoreRefusal.NotFound jobNotFound(String id) {
+    return new StoreRefusal.NotFound("id", "job '" + id + "' not found");
   }
 
-  private static JobException.Conflict notHeld(Job job, String workerId) {
+  private static StoreRefusal.Conflict notHeld(Job job, String workerId) {
     return switch (job.state()) {
       case PENDING ->
-          new JobException.Conflict("worker_id", "job " + job.id() + " is not claimed by anyone");
+          new StoreRefusal.Conflict("worker_id", "job " + job.id() + " is not claimed by anyone");
       case CLAIMED ->
-          new JobException.Conflict(
+          new StoreRefusal.Conflict(
               "worker_id",
               "job "
                   + job.id()
@@ -388,7 +389,7 @@ public final class JobStore {
                   + workerId
                   + "'");
       case FINISHED, FAILED ->
-          new JobException.Conflict(
+          new StoreRefusal.Conflict(
               null, "job " + job.id() + " is already " + job.state().wireName());
     };
   }

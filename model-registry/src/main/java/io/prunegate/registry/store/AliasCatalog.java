@@ -23,9 +23,9 @@ final class AliasCatalog {
   }
 
   /**
-   * Points {@code alias} at {@code version} (creating or moving it). {@link
-   * CatalogException.NotFound} for an unknown model, {@link CatalogException.Unprocessable} for an
-   * unknown version. Announces {@code alias.moved} when the alias changed.
+   * Points {@code alias} at {@code version} (creating or moving it). {@link StoreRefusal.NotFound}
+   * for an unknown model, {@link StoreRefusal.Unprocessable} for an unknown version. Announces
+   * {@code alias.moved} when the alias changed.
    */
   AliasBinding setAlias(String model, String alias, int version) {
     return db.inTransaction(
@@ -33,7 +33,7 @@ final class AliasCatalog {
           Connection c = tx.connection();
           LockedModel lock = LockedModel.lock(tx, model);
           if (!VersionRows.exists(c, model, version)) {
-            throw CatalogException.unprocessable(
+            throw StoreRefusal.unprocessable(
                 "version", "version " + version + " of model '" + model + "' does not exist");
           }
           Optional<AliasBinding> current = load(c, model, alias);
@@ -65,7 +65,7 @@ final class AliasCatalog {
   }
 
   /**
-   * Removes an alias; {@link CatalogException.NotFound} when the model or alias does not exist.
+   * Removes an alias; {@link StoreRefusal.NotFound} when the model or alias does not exist.
    * Announces {@code alias.deleted}.
    */
   AliasBinding deleteAlias(String model, String alias) {
@@ -81,7 +81,7 @@ final class AliasCatalog {
         });
   }
 
-  /** The alias; {@link CatalogException.NotFound} when the model or alias does not exist. */
+  /** The alias; {@link StoreRefusal.NotFound} when the model or alias does not exist. */
   AliasBinding getAlias(String model, String alias) {
     return db.inTransaction(
         tx -> {
@@ -92,7 +92,7 @@ final class AliasCatalog {
         });
   }
 
-  /** Every alias of a model, by name; {@link CatalogException.NotFound} for an unknown model. */
+  /** Every alias of a model, by name; {@link StoreRefusal.NotFound} for an unknown model. */
   List<AliasBinding> listAliases(String model) {
     return db.inTransaction(
         tx -> {
@@ -127,8 +127,8 @@ final class AliasCatalog {
         Instant.ofEpochMilli(rs.getLong("updated_at_ms")));
   }
 
-  static CatalogException notFound(String model, String alias) {
-    return CatalogException.notFound(
+  static StoreRefusal notFound(String model, String alias) {
+    return StoreRefusal.notFound(
         "alias", "alias '" + alias + "' of model '" + model + "' not found");
   }
 }

@@ -41,14 +41,14 @@ public final class CatalogStore {
   }
 
   /**
-   * Registers a model; {@link CatalogException.Conflict} when the name is taken. Announces {@code
+   * Registers a model; {@link StoreRefusal.Conflict} when the name is taken. Announces {@code
    * model.created}.
    */
   public RegisteredModel createModel(NewModel m) {
     return models.createModel(m);
   }
 
-  /** The model; {@link CatalogException.NotFound} when there is none. */
+  /** The model; {@link StoreRefusal.NotFound} when there is none. */
   public RegisteredModel getModel(String name) {
     return models.getModel(name);
   }
@@ -61,9 +61,9 @@ public final class CatalogStore {
   /**
    * Creates the next version of {@code model}. With an idempotency key that an earlier create of
    * this model used, returns that version instead ({@code created == false}). {@link
-   * CatalogException.NotFound} for an unknown model; {@link CatalogException.Unprocessable} for an
-   * unknown parent version, a blob that was not uploaded, or a size that does not match the blob.
-   * Announces {@code model.registered} (no parent) or {@code variant.registered}.
+   * StoreRefusal.NotFound} for an unknown model; {@link StoreRefusal.Unprocessable} for an unknown
+   * parent version, a blob that was not uploaded, or a size that does not match the blob. Announces
+   * {@code model.registered} (no parent) or {@code variant.registered}.
    */
   public Created<ModelVersion> createVersion(
       String model, VersionSpec spec, List<ArtifactClaim> claims) {
@@ -71,7 +71,7 @@ public final class CatalogStore {
   }
 
   /**
-   * The version with its lineage chain; {@link CatalogException.NotFound} for an unknown model or
+   * The version with its lineage chain; {@link StoreRefusal.NotFound} for an unknown model or
    * version.
    */
   public ModelVersion getVersion(String model, int version) {
@@ -84,36 +84,36 @@ public final class CatalogStore {
   }
 
   /**
-   * Points {@code alias} at {@code version} (creating or moving it). {@link
-   * CatalogException.NotFound} for an unknown model, {@link CatalogException.Unprocessable} for an
-   * unknown version. Announces {@code alias.moved} when the alias changed.
+   * Points {@code alias} at {@code version} (creating or moving it). {@link StoreRefusal.NotFound}
+   * for an unknown model, {@link StoreRefusal.Unprocessable} for an unknown version. Announces
+   * {@code alias.moved} when the alias changed.
    */
   public AliasBinding setAlias(String model, String alias, int version) {
     return aliases.setAlias(model, alias, version);
   }
 
   /**
-   * Removes an alias; {@link CatalogException.NotFound} when the model or alias does not exist.
+   * Removes an alias; {@link StoreRefusal.NotFound} when the model or alias does not exist.
    * Announces {@code alias.deleted}.
    */
   public AliasBinding deleteAlias(String model, String alias) {
     return aliases.deleteAlias(model, alias);
   }
 
-  /** The alias; {@link CatalogException.NotFound} when the model or alias does not exist. */
+  /** The alias; {@link StoreRefusal.NotFound} when the model or alias does not exist. */
   public AliasBinding getAlias(String model, String alias) {
     return aliases.getAlias(model, alias);
   }
 
-  /** Every alias of a model, by name; {@link CatalogException.NotFound} for an unknown model. */
+  /** Every alias of a model, by name; {@link StoreRefusal.NotFound} for an unknown model. */
   public List<AliasBinding> listAliases(String model) {
     return aliases.listAliases(model);
   }
 
   /**
    * The version a reference means: {@code name:version}, {@code name@alias}, or a bare name (the
-   * {@code champion} alias). {@link CatalogException.NotFound} when the model, version or alias
-   * does not exist.
+   * {@code champion} alias). {@link StoreRefusal.NotFound} when the model, version or alias does
+   * not exist.
    */
   public ModelVersion resolve(ModelRef ref) {
     if (ref.version() != null) {

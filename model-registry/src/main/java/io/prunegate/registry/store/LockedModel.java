@@ -26,14 +26,14 @@ public final class LockedModel {
     this.eventSeq = eventSeq;
   }
 
-  /** Locks model {@code name}; {@link CatalogException.NotFound} when there is no such model. */
+  /** Locks model {@code name}; {@link StoreRefusal.NotFound} when there is no such model. */
   public static LockedModel lock(Tx tx, String name) throws SQLException {
     return Sql.first(
             tx.connection(),
             "SELECT next_version, event_seq FROM models WHERE name = ? FOR UPDATE",
             rs -> new LockedModel(tx, name, rs.getInt(1), rs.getLong(2)),
             name)
-        .orElseThrow(() -> CatalogException.notFound("model", "model '" + name + "' not found"));
+        .orElseThrow(() -> StoreRefusal.notFound("model", "model '" + name + "' not found"));
   }
 
   /** A model row inserted by this very transaction (which therefore holds its lock). */

@@ -29,7 +29,7 @@ final class ModelCatalog {
   }
 
   /**
-   * Registers a model; {@link CatalogException.Conflict} when the name is taken. Announces {@code
+   * Registers a model; {@link StoreRefusal.Conflict} when the name is taken. Announces {@code
    * model.created}.
    */
   RegisteredModel createModel(NewModel m) {
@@ -37,7 +37,7 @@ final class ModelCatalog {
         tx -> {
           Connection c = tx.connection();
           if (exists(c, m.name())) {
-            throw CatalogException.conflict("name", "model '" + m.name() + "' already exists");
+            throw StoreRefusal.conflict("name", "model '" + m.name() + "' already exists");
           }
           try {
             Sql.update(
@@ -52,7 +52,7 @@ final class ModelCatalog {
                 tx.now());
           } catch (SQLException e) {
             if (Database.isUniqueViolation(e)) {
-              throw CatalogException.conflict("name", "model '" + m.name() + "' already exists");
+              throw StoreRefusal.conflict("name", "model '" + m.name() + "' already exists");
             }
             throw e;
           }
@@ -67,7 +67,7 @@ final class ModelCatalog {
         });
   }
 
-  /** The model; {@link CatalogException.NotFound} when there is none. */
+  /** The model; {@link StoreRefusal.NotFound} when there is none. */
   RegisteredModel getModel(String name) {
     return db.inTransaction(tx -> load(tx.connection(), name)).orElseThrow(() -> notFound(name));
   }
@@ -136,7 +136,7 @@ final class ModelCatalog {
     return Sql.count(c, "SELECT COUNT(*) FROM models WHERE name = ?", name) > 0;
   }
 
-  static CatalogException notFound(String name) {
-    return CatalogException.notFound("model", "model '" + name + "' not found");
+  static StoreRefusal notFound(String name) {
+    return StoreRefusal.notFound("model", "model '" + name + "' not found");
   }
 }

@@ -36,9 +36,9 @@ final class VersionCatalog {
   /**
    * Creates the next version of {@code model}. With an idempotency key that an earlier create of
    * this model used, returns that version instead ({@code created == false}). {@link
-   * CatalogException.NotFound} for an unknown model; {@link CatalogException.Unprocessable} for an
-   * unknown parent version, a blob that was not uploaded, or a size that does not match the blob.
-   * Announces {@code model.registered} (no parent) or {@code variant.registered}.
+   * StoreRefusal.NotFound} for an unknown model; {@link StoreRefusal.Unprocessable} for an unknown
+   * parent version, a blob that was not uploaded, or a size that does not match the blob. Announces
+   * {@code model.registered} (no parent) or {@code variant.registered}.
    */
   Created<ModelVersion> createVersion(String model, VersionSpec spec, List<ArtifactClaim> claims) {
     return db.inTransaction(
@@ -60,7 +60,7 @@ final class VersionCatalog {
           }
           Integer parent = spec.parentVersion();
           if (parent != null && !VersionRows.exists(c, model, parent)) {
-            throw CatalogException.unprocessable(
+            throw StoreRefusal.unprocessable(
                 "parent_version",
                 "parent version " + parent + " of model '" + model + "' does not exist");
           }
@@ -69,12 +69,12 @@ final class VersionCatalog {
             ArtifactClaim a = claims.get(i);
             OptionalLong size = blobs.sizeOf(a.sha256());
             if (size.isEmpty()) {
-              throw CatalogException.unprocessable(
+              throw StoreRefusal.unprocessable(
                   "artifacts[" + i + "].sha256",
                   "artifact '" + a.name() + "': no uploaded blob with sha256 " + a.sha256());
             }
             if (a.size() != null && a.size() != size.getAsLong()) {
-              throw CatalogException.unprocessable(
+              throw StoreRefusal.unprocessable(
                   "artifacts[" + i + "].size",
                   "artifact '"
                       + a.name()
@@ -153,7 +153,7 @@ final class VersionCatalog {
   }
 
   /**
-   * The version with its lineage chain; {@link CatalogException.NotFound} for an unknown model or
+   * The version with its lineage chain; {@link StoreRefusal.NotFound} for an unknown model or
    * version.
    */
   ModelVersion getVersion(String model, int version) {
@@ -166,7 +166,7 @@ final class VersionCatalog {
           return VersionRows.load(c, model, version, true)
               .orElseThrow(
                   () ->
-                      CatalogException.notFound(
+                      StoreRefusal.notFound(
                           "version", "version " + version + " of model '" + model + "' not found"));
         });
   }

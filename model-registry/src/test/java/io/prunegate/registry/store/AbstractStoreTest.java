@@ -24,7 +24,6 @@ import io.prunegate.registry.VersionQuery;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.artifacts.ArtifactStore;
 import io.prunegate.registry.artifacts.StoredBlob;
-import io.prunegate.registry.jobs.JobException;
 import io.prunegate.registry.jobs.JobStore;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -112,27 +111,17 @@ abstract class AbstractStoreTest {
                 model));
   }
 
-  /** The job queue's refusal and the status the API maps its kind to. */
-  private static Refusal jobRefusal(Runnable r) {
-    JobException e = assertThrows(JobException.class, r::run);
-    int status =
-        e instanceof JobException.NotFound
-            ? 404
-            : e instanceof JobException.Conflict
-                ? 409
-                : e instanceof JobException.Unprocessable ? 422 : 400;
-    return new Refusal(status, e.field());
-  }
-
-  /** The catalog's refusal and the status the API maps its kind to. */
+  /** A store's refusal and the status the API maps its kind to. */
   private record Refusal(int status, String field) {}
 
   private static Refusal refusal(Runnable r) {
-    CatalogException e = assertThrows(CatalogException.class, r::run);
+    StoreRefusal e = assertThrows(StoreRefusal.class, r::run);
     int status =
-        e instanceof CatalogException.NotFound
+        e instanceof StoreRefusal.NotFound
             ? 404
-            : e instanceof CatalogException.Conflict ? 409 : 422;
+            : e instanceof StoreRefusal.Conflict
+                ? 409
+                : e instanceof StoreRefusal.Unprocessable ? 422 : 400;
     return new Refusal(status, e.field());
   }
 
@@ -416,12 +405,11 @@ abstract class AbstractStoreTest {
     assertFalse(jobs.create(new NewJob("m", 1, "chip", Map.of(), "job-key")).created());
     assertEquals(
         409,
-        jobRefusal(() -> jobs.create(new NewJob("m", 1, "finercut", Map.of(), "job-key")))
-            .status());
+        refusal(() -> jobs.create(new NewJob("m", 1, "finercut", Map.of(), "job-key"))).status());
     assertEquals(
-        422, jobRefusal(() -> jobs.create(new NewJob("m", 5, "chip", Map.of(), null))).status());
+        422, refusal(() -> jobs.create(new NewJob("m", 5, "chip", Map.of(), null))).status());
     assertEquals(
-        422, jobRefusal(() -> jobs.create(new NewJob("zz", 1, "chip", Map.of(), null))).status());
+        422, refusal(() -> jobs.create(new NewJob("zz", 1, "chip", Map.of(), null))).status());
     Job second = jobs.create(new NewJob("m", 1, "finercut", Map.of(), null)).value();
 
     Job claimed = jobs.claim("w1", Duration.ofSeconds(60), Set.of()).orElseThrow();
@@ -436,10 +424,10 @@ abstract class AbstractStoreTest {
     assertEquals("layer 6", progressed.message());
     assertTrue(
         progressed.leaseExpiresAt().isAfter(claimed.leaseExpiresAt()), "progress renews the lease");
-    Refusal notMine = jobRefusal(() -> jobs.progress(claimed.id(), "w2", 0.6, null));
+    Refusal notMine = refusal(() -> jobs.progress(claimed.id(), "w2", 0.6, null));
     assertEquals(409, notMine.status());
     assertEquals("worker_id", notMine.field());
-    assertEquals(400, jobRefusal(() -> jobs.progress(claimed.id(), "w1", 1.5, null)).status());
+    assertEquals(400, refusal(() -> jobs.progress(claimed.id(), "w1", 1.5, null)).status());
 
     Job done = jobs.finish(claimed.id(), "w1", Map.of("version", 2));
     assertEquals(JobState.FINISHED, done.state());
@@ -449,7 +437,7 @@ abstract class AbstractStoreTest {
         JobState.FINISHED,
         jobs.finish(claimed.id(), "w1", Map.of("version", 2)).state(),
         "repeat is safe");
-    assertEquals(409, jobRefusal(() -> jobs.fail(claimed.id(), "w1", "late")).status());
+    assertEquals(409, refusal(() -> jobs.fail(claimed.id(), "w1", "late")).status());
 
     Optional<Job> next = jobs.claim("w1", Duration.ofSeconds(60), Set.of("chip"));
     assertTrue(next.isEmpty(), "method filter: no pending chip job");
@@ -462,7 +450,7 @@ abstract class AbstractStoreTest {
 
     assertEquals(1, jobs.list(JobQuery.all().withState(JobState.FAILED)).total());
     assertEquals(2, jobs.list(JobQuery.all().withModel("m")).total());
-    assertEquals(404, jobRefusal(() -> jobs.get("missing")).status());
+    assertEquals(404, refusal(() -> jobs.get("missing")).status());
   }
 
   @Test
@@ -478,7 +466,7 @@ abstract class AbstractStoreTest {
     assertEquals("w2", again.workerId());
     assertEquals(2, again.attempts());
     assertEquals(first.id(), again.id());
-    assertEquals(409, jobRefusal(() -> jobs.finish(job.id(), "crashed-worker", Map.of())).status());
+    assertEquals(409, refusal(() -> jobs.finish(job.id(), "crashed-worker", Map.of())).status());
     assertEquals(JobState.FINISHED, jobs.finish(job.id(), "w2", Map.of()).state());
     ModelEvent reclaimed =
         events("m").stream().filter(e -> e.type().equals("job.claimed")).toList().get(1);
