@@ -1,7 +1,5 @@
 package io.prunegate.pruner.jobs;
 
-import io.prunegate.model.bundle.BundleManifest;
-import io.prunegate.model.bundle.VariantBundle;
 import io.prunegate.pruner.PrunerJson;
 import io.prunegate.pruner.chip.ChipMethod;
 import io.prunegate.pruner.config.PrunerConfig;
@@ -22,10 +20,7 @@ import io.prunegate.pruner.progress.ProgressListener;
 import io.prunegate.registry.Artifact;
 import io.prunegate.registry.Job;
 import io.prunegate.registry.ModelVersion;
-import io.prunegate.registry.Page;
 import io.prunegate.registry.RegisteredModel;
-import io.prunegate.registry.VersionQuery;
-import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.client.DownloadedVersion;
 import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryException;
@@ -35,11 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,12 +53,6 @@ import org.slf4j.LoggerFactory;
 final class JobRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-
-  /** Version tag holding the job that registered a variant. */
-  static final String TAG_JOB = "job";
-
-  /** Version tag holding the variant's name within its job. */
-  static final String TAG_VARIANT = "variant";
 
   private final RegistryClient registry;
   private final CompressionMethods methods;
@@ -252,7 +239,8 @@ final class JobRunner {
         boolean isBaseline = i == 0;
         step = "evaluating and registering " + p.variant();
         JobStage.EVALUATING.beginPart(lease, i, produced.size(), step);
-        Optional<ModelVersion> existing = findRegistered(job, p.variant());
+        Optional<ModelVersion> existing =
+            VariantRegistration.findRegistered(registry, job, p.variant());
         ModelVersion version;
         VariantMetrics metrics;
         double pairedSpeedup = Double.NaN;
@@ -279,23 +267,25 @@ final class JobRunner {
             continue;
           }
           VariantEvaluation e = ((CandidateOutcome.Measured) outcome).evaluation();
-          metrics = metricsOf(e, data.validation().size());
+          metrics = VariantRegistration.metricsOf(e, data.validation().size());
           if (!isBaseline) {
             pairedSpeedup = pairedSpeedup(p);
           }
-          relabelLineage(p.candidate().bundle(), job, parent.version());
+          VariantRegistration.relabelLineage(p.candidate().bundle(), job, parent.version());
           version =
               registry.createVersion(
                   job.model(),
                   p.candidate().bundle(),
-                  spec(
+                  VariantRegistration.spec(
                       job,
-                      p,
+                      p.spec(),
+                      p.variant(),
                       metrics,
                       isBaseline ? metrics : baseline,
                       pairedSpeedup,
                       policy.acceptance(),
-                      isBaseline));
+                      isBaseline,
+                      config.runtime().device()));
           LOG.info(
               "job {}: registered {} as {}:{} accuracy={} throughput={}/s",
               job.id(),
@@ -475,109 +465,6 @@ final class JobRunner {
               + "' labels "
               + model.labels());
     }
-  }
-
-  private Optional<ModelVersion> findRegistered(Job job, String variant) {
-    Page<ModelVersion> page =
-        registry.listVersions(
-            VersionQuery.of(job.model())
-                .withTag(TAG_JOB, job.id())
-                .withTag(TAG_VARIANT, variant)
-                .page(10, 0));
-    if (page.items().size() > 1) {
-      LOG.error(
-          "job {}: {} versions carry variant {}; using the first",
-          job.id(),
-          page.items().size(),
-          variant);
-    }
-    return page.items().stream().min(Comparator.comparingInt(ModelVersion::version));
-  }
-
-  static VariantMetrics metricsOf(VariantEvaluation e, int examples) {
-    return new VariantMetrics(
-        e.accuracy(),
-        examples,
-        e.parameterCount(),
-        e.flopsPerToken(),
-        e.batch1().p50Ms(),
-        e.batch1().p95Ms(),
-        e.batch32().p50Ms(),
-        e.batch32().p95Ms(),
-        e.throughputPerSecond(),
-        Double.isNaN(e.meanExitLayer())
-            ? OptionalDouble.empty()
-            : OptionalDouble.of(e.meanExitLayer()));
-  }
-
-  private VersionSpec spec(
-      Job job,
-      Produced p,
-      VariantMetrics metrics,
-      VariantMetrics baseline,
-      double pairedSpeedup,
-      CompressionPolicy.Acceptance acceptance,
-      boolean isBaseline) {
-    Map<String, Object> params = new LinkedHashMap<>(p.spec().parameters());
-    params.put("variant", p.variant());
-    params.put("policy_entry", p.spec().field());
-    double drop = (baseline.accuracy() - metrics.accuracy()) * 100.0;
-    double speedup =
-        Double.isNaN(pairedSpeedup)
-            ? metrics.throughputPerSecond() / baseline.throughputPerSecond()
-            : pairedSpeedup;
-    Map<String, Object> m =
-        PrunerJson.toMap(
-            new RegisteredMetrics(
-                metrics,
-                baseline.accuracy(),
-                drop,
-                speedup,
-                !isBaseline && acceptance.accepts(drop, speedup),
-                config.runtime().device()));
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put(TAG_JOB, job.id());
-    tags.put(TAG_VARIANT, p.variant());
-    return VersionSpec.derived(job.version(), p.spec().method())
-        .withParameters(params)
-        .withMetrics(m)
-        .withTags(tags)
-        .withDescription(
-            p.variant()
-                + " of "
-                + job.model()
-                + ":"
-                + job.version()
-                + " (pruner job "
-                + job.id()
-                + ")")
-        .withIdempotencyKey(job.id() + "/" + p.variant());
-  }
-
-  /** Points the bundle's manifest lineage at the registry parent (it names a local directory). */
-  private static void relabelLineage(Path bundle, Job job, ModelVersion parent) {
-    if (!VariantBundle.isBundle(bundle)) {
-      throw new IllegalStateException(bundle + " is not a variant bundle (no manifest.json)");
-    }
-    BundleManifest m = VariantBundle.readManifest(bundle);
-    String base = job.model();
-    BundleManifest.Lineage lineage =
-        new BundleManifest.Lineage(job.model(), parent.version(), base);
-    VariantBundle.writeManifest(
-        bundle,
-        new BundleManifest(
-            m.schemaVersion(),
-            m.variant(),
-            m.method(),
-            m.parameters(),
-            lineage,
-            m.structure(),
-            m.labels(),
-            m.evaluation(),
-            m.latency(),
-            m.data(),
-            m.files(),
-            m.details()));
   }
 
   /** The job's result as the registry stores it: the table's verdicts and the report files. */
