@@ -200,7 +200,12 @@ public final class ChipRecipe {
         depths[d - 1] = d;
         probs[d - 1] = lc.chips().get(d - 1).probabilities(lc.validation().at(d), valLabels.length);
       }
-      double lastAccuracy = ChipTuner.accuracy(probs[layers - 1], valLabels, classes);
+      Map<Integer, Double> perDepth = new TreeMap<>();
+      for (int d = 1; d <= layers; d++) {
+        perDepth.put(d, ChipTuner.accuracy(probs[d - 1], valLabels, classes));
+      }
+      double lastAccuracy = perDepth.get(layers);
+      double servedAccuracy = lastAccuracy;
       Map<Integer, Double> thresholds = Map.of();
       Double meanDepth = null;
       if (options.earlyExit() && layers > 1) {
@@ -211,6 +216,7 @@ public final class ChipRecipe {
         if (c.meanDepth() < layers - 1e-9) {
           thresholds = new TreeMap<>(c.thresholds());
           meanDepth = c.meanDepth();
+          servedAccuracy = c.accuracy();
         }
       }
       List<ChipWeights> served = new ArrayList<>();
@@ -246,8 +252,26 @@ public final class ChipRecipe {
       if (!lc.poolingScores().isEmpty()) {
         chip.put("pooling_linear_probe_scores", lc.poolingScores());
       }
+      // The manifest's evaluation is the served chips' (a method's own scoring chip, such as
+      // LLM-Pruner's, is a different classifier); the parent's accuracy is the service's to
+      // measure.
+      BundleManifest.Evaluation evaluation =
+          new BundleManifest.Evaluation(
+              validation.name() + " (validation)",
+              validation.size(),
+              servedAccuracy,
+              null,
+              null,
+              perDepth,
+              meanDepth);
       return rewriteManifest(
-          bundle, set, served.stream().map(ChipWeights::depth).toList(), train, validation, chip);
+          bundle,
+          set,
+          served.stream().map(ChipWeights::depth).toList(),
+          train,
+          validation,
+          chip,
+          evaluation);
     }
   }
 
@@ -257,7 +281,8 @@ public final class ChipRecipe {
       List<Integer> chipDepths,
       LabelledDataset train,
       LabelledDataset validation,
-      Map<String, Object> chip) {
+      Map<String, Object> chip,
+      BundleManifest.Evaluation evaluation) {
     BundleManifest m = VariantBundle.readManifest(bundle);
     BundleManifest.Structure s = m.structure();
     BundleManifest.Structure structure =
@@ -280,6 +305,10 @@ public final class ChipRecipe {
     dataInfo.put("chip_validation", describe(validation));
     Map<String, Object> details = new LinkedHashMap<>(m.details() == null ? Map.of() : m.details());
     details.put("chip", chip);
+    if (m.evaluation() != null) {
+      // kept, under another name: what the method measured with its own scoring chip
+      details.put("method_evaluation", m.evaluation());
+    }
     return VariantBundle.writeManifest(
         bundle,
         new BundleManifest(
@@ -290,7 +319,7 @@ public final class ChipRecipe {
             m.lineage(),
             structure,
             chips.labels(),
-            m.evaluation(),
+            evaluation,
             m.latency(),
             dataInfo,
             null,

@@ -48,6 +48,14 @@ public final class ChipRecipeAssert {
       assertEquals(model.config().numLayers(), set.maxDepth());
       assertEquals(m.structure().chipDepths(), set.chips().stream().map(Chip::depth).toList());
       assertEquals(m.labels(), set.labels());
+      // the manifest's evaluation is the served chips' own, on validation
+      assertEquals(model.config().numLayers(), m.evaluation().perDepthAccuracy().size());
+      if (set.chips().size() == 1) {
+        assertEquals(
+            ((Number) chip.get("validation_accuracy")).doubleValue(),
+            m.evaluation().accuracy(),
+            1e-12);
+      }
       Class<? extends Chip> kind =
           expected.head() == ChipKind.MLP ? MlpChip.class : LinearChip.class;
       for (Chip c : set.chips()) {

@@ -89,6 +89,8 @@ class LlmPrunerMethodTest {
     assertEquals(6, m.structure().chipDepths().get(m.structure().chipDepths().size() - 1));
     assertTrue(m.structure().parameters() < m.structure().parentParameters());
     assertEquals(data.labelNames(), m.labels());
+    // LLM-Pruner's own score (its linear scoring chip) is kept apart from the served chips'
+    assertTrue(m.details().containsKey("method_evaluation"), m.details().toString());
   }
 
   @Test
