@@ -84,104 +84,30 @@ public final class ChipTuner {
     try (LoadedModel model = LoadedModel.load(modelDir, runtime)) {
       ModelConfig config = model.config();
       int layers = config.numLayers();
-      List<Pooling> poolings =
-          options
-              .pooling()
-              .map(List::of)
-              .orElse(
-                  config.family().isDecoder()
-                      ? List.of(Pooling.LAST_TOKEN)
-                      : List.of(Pooling.MEAN, Pooling.CLS));
-      FeatureExtractor extractor = new FeatureExtractor(model, options.batchSize());
-      double testShare = test.isPresent() ? 0.1 : 0;
-      ProgressListener features = progress.slice(0, 0.6);
-      Map<Pooling, LayerFeatures> trainF =
-          extractor.extract(train.texts(), poolings, features.slice(0, 0.85 - testShare));
-      Map<Pooling, LayerFeatures> valF =
-          extractor.extract(
-              validation.texts(), poolings, features.slice(0.85 - testShare, 1 - testShare));
-      Optional<Map<Pooling, LayerFeatures>> testF =
-          test.map(t -> extractor.extract(t.texts(), poolings, features.slice(1 - testShare, 1)));
-
-      Map<String, Double> poolingScores = new LinkedHashMap<>();
-      Pooling pooling = poolings.get(0);
-      if (poolings.size() > 1) {
-        // Rank poolings with linear chips on every layer (cheap: no hidden layer), then train the
-        // requested head for the winner only.
-        List<float[]> tr = new ArrayList<>();
-        List<float[]> va = new ArrayList<>();
-        int[] probeDepths = new int[poolings.size() * layers];
-        for (int p = 0; p < poolings.size(); p++) {
-          for (int d = 1; d <= layers; d++) {
-            probeDepths[p * layers + d - 1] = d;
-            tr.add(trainF.get(poolings.get(p)).at(d));
-            va.add(valF.get(poolings.get(p)).at(d));
-          }
-        }
-        ChipTrainer.Trained probes =
-            new ChipTrainer(ChipKind.LINEAR, training, options.seed())
-                .train(
-                    model.manager(),
-                    probeDepths,
-                    tr,
-                    train.labelArray(),
-                    va,
-                    validation.labelArray(),
-                    classes,
-                    config.hiddenSize(),
-                    progress.slice(0.6, 0.65));
-        double bestScore = -1;
-        for (int p = 0; p < poolings.size(); p++) {
-          double score = 0;
-          for (int d = 0; d < layers; d++) {
-            score = Math.max(score, probes.validationAccuracy()[p * layers + d]);
-          }
-          poolingScores.put(poolings.get(p).wireName(), score);
-          if (score > bestScore + 1e-12) {
-            bestScore = score;
-            pooling = poolings.get(p);
-          }
-        }
-        progress.update(0.65, "pooling " + pooling.wireName() + " " + poolingScores);
-      }
-      int[] depths = new int[layers];
-      List<float[]> trainSlices = new ArrayList<>();
-      List<float[]> valSlices = new ArrayList<>();
-      for (int d = 1; d <= layers; d++) {
-        depths[d - 1] = d;
-        trainSlices.add(trainF.get(pooling).at(d));
-        valSlices.add(valF.get(pooling).at(d));
-      }
       long t0 = System.nanoTime();
-      ChipTrainer.Trained trained =
-          new ChipTrainer(options.head(), training, options.seed(), options.ensemble())
-              .train(
-                  model.manager(),
-                  depths,
-                  trainSlices,
-                  train.labelArray(),
-                  valSlices,
-                  validation.labelArray(),
-                  classes,
-                  config.hiddenSize(),
-                  progress.slice(0.65, 0.75));
+      ChipRecipe.LayerChips lc =
+          new ChipRecipe(options, training)
+              .trainEveryLayer(model, train, validation, test, classes, progress.slice(0, 0.75));
+      Pooling pooling = lc.pooling();
+      Map<String, Double> poolingScores = lc.poolingScores();
+      ChipTrainer.Trained trained = lc.trained();
       LOG.info(
           "chips trained: {} layers x {} seeds, {} epochs, {} ms",
           layers,
           options.ensemble(),
           trained.epochs(),
           (System.nanoTime() - t0) / 1_000_000);
-      List<ChipWeights> chips = trained.chips();
+      List<ChipWeights> chips = lc.chips();
 
-      LayerFeatures vf = valF.get(pooling);
+      LayerFeatures vf = lc.validation();
       float[][] valProbs = new float[layers][];
       List<LayerAccuracy> curve = new ArrayList<>();
       int[] valLabels = validation.labelArray();
       for (int d = 1; d <= layers; d++) {
         valProbs[d - 1] = chips.get(d - 1).probabilities(vf.at(d), vf.count());
         double testAcc = Double.NaN;
-        if (testF.isPresent()) {
-          LayerFeatures tf = testF.get().get(pooling);
+        if (lc.test().isPresent()) {
+          LayerFeatures tf = lc.test().get();
           testAcc =
               accuracy(
                   chips.get(d - 1).probabilities(tf.at(d), tf.count()),

@@ -68,4 +68,18 @@ public record ChipTuningOptions(
         seed,
         v);
   }
+
+  public ChipTuningOptions withEarlyExit(boolean v) {
+    return new ChipTuningOptions(
+        head,
+        ensemble,
+        pooling,
+        selection,
+        tolerancePoints,
+        v,
+        maxTrainExamples,
+        batchSize,
+        seed,
+        threads);
+  }
 }

@@ -1,24 +1,20 @@
 package io.prunegate.pruner.cli;
 
 import io.prunegate.model.importer.DefaultModels;
-import io.prunegate.model.runtime.Pooling;
-import io.prunegate.pruner.chip.ChipKind;
 import io.prunegate.pruner.chip.ChipTuner;
 import io.prunegate.pruner.chip.ChipTuningOptions;
 import io.prunegate.pruner.chip.ChipTuningResult;
 import io.prunegate.pruner.chip.LayerAccuracy;
 import io.prunegate.pruner.chip.LayerSelection;
-import io.prunegate.pruner.data.DatasetColumns;
-import io.prunegate.pruner.data.DatasetReader;
 import io.prunegate.pruner.data.DatasetSplits;
 import io.prunegate.pruner.evaluation.VariantEvaluation;
 import io.prunegate.pruner.progress.ConsoleProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -48,54 +44,9 @@ public final class ChipCommand implements Callable<Integer> {
           "A model directory, or a default model name (bge-small-en-v1.5, all-MiniLM-L6-v2).")
   String model;
 
-  @Option(
-      names = "--train",
-      required = true,
-      description = "Training data: TSV/CSV with a header, or JSONL.")
-  Path train;
+  @Mixin DataOptions data;
 
-  @Option(
-      names = "--validation",
-      description = "Validation data; without it a stratified share of --train is held out.")
-  Path validation;
-
-  @Option(names = "--test", description = "Test data, only reported.")
-  Path test;
-
-  @Option(
-      names = "--validation-fraction",
-      defaultValue = "0.1",
-      description =
-          "Share of --train held out when no --validation is given (default ${DEFAULT-VALUE}).")
-  double validationFraction;
-
-  @Option(names = "--text-column", description = "The text column or JSON key (default: inferred).")
-  String textColumn;
-
-  @Option(
-      names = "--label-column",
-      description = "The label column or JSON key (default: inferred).")
-  String labelColumn;
-
-  @Option(
-      names = "--head",
-      defaultValue = "mlp",
-      description = "Chip head: linear or mlp (hidden 256, ReLU) (default ${DEFAULT-VALUE}).")
-  String head;
-
-  @Option(
-      names = "--ensemble",
-      defaultValue = "5",
-      description =
-          "Chips per layer trained from consecutive seeds and merged into one (mean logits);"
-              + " 1 = a single chip (default ${DEFAULT-VALUE}).")
-  int ensemble;
-
-  @Option(
-      names = "--pooling",
-      description =
-          "cls, mean or last (default: last for decoders, the best on validation for encoders).")
-  String pooling;
+  @Mixin ChipOptions chips;
 
   @Option(
       names = "--tolerance",
@@ -111,25 +62,11 @@ public final class ChipCommand implements Callable<Integer> {
   Double ratio;
 
   @Option(
-      names = "--no-early-exit",
-      description = "Do not build the multi-chip early-exit variant.")
-  boolean noEarlyExit;
-
-  @Option(
       names = "--max-train",
       defaultValue = "8000",
       description =
           "Training examples used at most (stratified sample) (default ${DEFAULT-VALUE}).")
   int maxTrain;
-
-  @Option(
-      names = "--min-words",
-      defaultValue = "0",
-      description =
-          "Use only --train rows of at least this many words, duplicates removed, for training"
-              + " and held-out validation (for phrase-level data such as SST-2's train split;"
-              + " default ${DEFAULT-VALUE}: every row).")
-  int minWords;
 
   @Option(
       names = "--batch-size",
@@ -158,9 +95,7 @@ public final class ChipCommand implements Callable<Integer> {
     if (layer != null && ratio != null) {
       throw new ParameterException(spec.commandLine(), "give --layer or --ratio, not both");
     }
-    if (minWords < 0) {
-      throw new ParameterException(spec.commandLine(), "--min-words must be >= 0");
-    }
+    data.check(spec.commandLine(), true);
     LayerSelection selection =
         layer != null
             ? new LayerSelection.Fixed(layer)
@@ -169,50 +104,24 @@ public final class ChipCommand implements Callable<Integer> {
                 : new LayerSelection.Shallowest(tolerance);
     ChipTuningOptions options;
     try {
-      options =
-          new ChipTuningOptions(
-              ChipKind.parse(head),
-              ensemble,
-              Optional.ofNullable(pooling).map(Pooling::parse),
-              selection,
-              tolerance,
-              !noEarlyExit,
-              maxTrain,
-              batchSize,
-              seed,
-              threads);
+      options = chips.tuning(selection, tolerance, maxTrain, batchSize, seed, threads);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Path modelDir;
-    DatasetSplits data;
+    DatasetSplits splits;
     try {
       modelDir = DefaultModels.resolve(model);
-      data =
-          DatasetReader.splits(
-              train,
-              Optional.ofNullable(validation),
-              Optional.ofNullable(test),
-              new DatasetColumns(textColumn, labelColumn),
-              validationFraction,
-              seed,
-              minWords);
+      splits = data.read(seed);
     } catch (IllegalArgumentException e) {
       // Bad input is the user's to fix: the message names the file, no stack trace.
       spec.commandLine().getErr().println("prune chip: " + e.getMessage());
       return 1;
     }
-    out.printf(
-        "data: %d train, %d validation%s examples, %d classes %s%n",
-        data.train().size(),
-        data.validation().size(),
-        data.test().map(t -> ", " + t.size() + " test").orElse(""),
-        data.labelNames().size(),
-        data.labelNames());
-    out.flush();
+    printData(out, splits);
     ChipTuningResult r =
         new ChipTuner(options)
-            .tune(modelDir, data, output, new ConsoleProgressBar(System.err, "chip-tuning"));
+            .tune(modelDir, splits, output, new ConsoleProgressBar(System.err, "chip-tuning"));
     out.println(" depth  val acc  val loss  test acc");
     for (LayerAccuracy a : r.curve()) {
       out.printf(
@@ -227,17 +136,7 @@ public final class ChipCommand implements Callable<Integer> {
         "chosen layer %d of %d (%.0f%% of the layers removed), pooling %s%n",
         r.chosenLayer(), r.curve().size(), 100 * r.layerPruningRatio(), r.pooling().wireName());
     for (Map.Entry<String, VariantEvaluation> e : r.evaluations().entrySet()) {
-      VariantEvaluation v = e.getValue();
-      out.printf(
-          "%-10s accuracy %.4f  mean layers %s  %.1f MFLOP/token  b1 p50 %.1f ms  b32 p50 %.1f ms"
-              + "  %.0f/s%n",
-          e.getKey(),
-          v.accuracy(),
-          Double.isNaN(v.meanExitLayer()) ? "-" : String.format("%.2f", v.meanExitLayer()),
-          v.flopsPerToken() / 1e6,
-          v.batch1().p50Ms(),
-          v.batch32().p50Ms(),
-          v.throughputPerSecond());
+      out.println(VariantLines.line(e.getKey(), e.getValue()));
     }
     out.printf(
         "bundles: %s, %s%s%n",
@@ -246,5 +145,17 @@ public final class ChipCommand implements Callable<Integer> {
         r.earlyExitBundle().map(p -> ", " + p).orElse(""));
     out.printf("report: %s%n", r.report());
     return 0;
+  }
+
+  /** The data line every {@code prune} command prints once the splits are read. */
+  static void printData(PrintWriter out, DatasetSplits data) {
+    out.printf(
+        "data: %d train, %d validation%s examples, %d classes %s%n",
+        data.train().size(),
+        data.validation().size(),
+        data.test().map(t -> ", " + t.size() + " test").orElse(""),
+        data.labelNames().size(),
+        data.labelNames());
+    out.flush();
   }
 }

@@ -1,13 +1,19 @@
 package io.prunegate.pruner.cli;
 
 import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.pruner.chip.ChipTuningOptions;
 import io.prunegate.pruner.data.CalibrationText;
+import io.prunegate.pruner.data.DatasetSplits;
+import io.prunegate.pruner.evaluation.VariantEvaluation;
 import io.prunegate.pruner.finercut.FinerCut;
 import io.prunegate.pruner.finercut.FinerCutOptions;
 import io.prunegate.pruner.finercut.FinerCutReport;
 import io.prunegate.pruner.finercut.RemovalOrder;
 import io.prunegate.pruner.progress.ConsoleProgressBar;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +22,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code prune finercut}: records FinerCut's greedy removal order of attention and FFN sublayers on
- * calibration text and writes one variant bundle per ratio, with the report.
+ * calibration text and writes one variant bundle per ratio, with the report. With {@code --train}
+ * every bundle is given chips trained the chip-tuning way on its pruned backbone and is evaluated
+ * (accuracy, latency, throughput) as {@code prune chip} reports its variants.
  */
 @Command(
     name = "finercut",
@@ -30,7 +40,9 @@ import picocli.CommandLine.Spec;
     description = {
       "FinerCut: remove whole attention/FFN sublayers greedily, each step the one whose removal",
       "changes the model's output least (no fine-tuning). The removal order is recorded once;",
-      "each --ratio is a prefix of it and becomes a bundle under --output."
+      "each --ratio is a prefix of it and becomes a bundle under --output. With --train (and",
+      "--validation, --test) every bundle serves chips trained the chip-tuning way on its pruned",
+      "backbone and is evaluated as prune chip reports its variants."
     })
 public final class FinerCutCommand implements Callable<Integer> {
 
@@ -41,9 +53,24 @@ public final class FinerCutCommand implements Callable<Integer> {
 
   @Option(
       names = "--calibration",
-      required = true,
-      description = "Plain text file cut into calibration sequences.")
+      description =
+          "Plain text file cut into calibration sequences (default: the --train texts, one a"
+              + " line).")
   Path calibration;
+
+  @Mixin DataOptions data;
+
+  @Mixin ChipOptions chipOptions;
+
+  @Option(
+      names = "--max-train",
+      defaultValue = "8000",
+      description =
+          "Training examples of the chips at most (stratified sample) (default ${DEFAULT-VALUE}).")
+  int maxTrain;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+  long seed;
 
   @Option(
       names = "--calibration-layout",
@@ -123,8 +150,33 @@ public final class FinerCutCommand implements Callable<Integer> {
   Path output;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    data.check(spec.commandLine(), false);
+    if (calibration == null && !data.given()) {
+      throw new ParameterException(spec.commandLine(), "give --calibration or --train");
+    }
+    ChipTuningOptions recipe;
+    try {
+      recipe = chipOptions.recipe(maxTrain, 32, seed, threads);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Optional<DatasetSplits> splits;
+    try {
+      splits = data.given() ? Optional.of(data.read(seed)) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      // Bad input is the user's to fix: the message names the file, no stack trace.
+      spec.commandLine().getErr().println("prune finercut: " + e.getMessage());
+      return 1;
+    }
+    splits.ifPresent(d -> ChipCommand.printData(out, d));
+    Path calibrationFile = calibration;
+    if (calibrationFile == null) {
+      Files.createDirectories(output);
+      calibrationFile = output.resolve("calibration-train-texts.txt");
+      Files.write(calibrationFile, splits.get().train().texts(), StandardCharsets.UTF_8);
+    }
     double maxRatio = ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0);
     FinerCutOptions options =
         new FinerCutOptions(
@@ -137,11 +189,12 @@ public final class FinerCutCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--ratio " + maxRatio + " exceeds --search-ratio " + options.searchRatio());
     }
+    RuntimeOptions runtime = new RuntimeOptions("cpu", threads, 1);
     FinerCut.Result result =
-        new FinerCut(options, new RuntimeOptions("cpu", threads, 1))
+        new FinerCut(options, runtime)
             .run(
                 model,
-                calibration,
+                calibrationFile,
                 Optional.ofNullable(layout),
                 Optional.ofNullable(sequences),
                 Optional.ofNullable(tokens),
@@ -155,7 +208,7 @@ public final class FinerCutCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "calibration: %s (sha256 %s), %s, %d sequences of at most %d tokens, %d tokens in all%n",
-        calibration,
+        calibrationFile,
         result.calibration().sha256(),
         result.calibration().layout().name().toLowerCase(Locale.ROOT),
         result.calibration().count(),
@@ -168,6 +221,13 @@ public final class FinerCutCommand implements Callable<Integer> {
         order.naiveSublayerEvaluations(),
         order.wallMillis() / 1000.0);
     result.bundles().forEach((r, dir) -> out.printf(Locale.ROOT, "ratio %.3f -> %s%n", r, dir));
+    if (splits.isPresent()) {
+      // every ratio's bundle serves chips trained the chip-tuning way on its pruned backbone
+      for (var e : result.bundles().entrySet()) {
+        VariantEvaluation v = VariantLines.chipped(e.getValue(), splits.get(), recipe, runtime);
+        out.println(VariantLines.line(e.getValue().getFileName().toString(), v));
+      }
+    }
     out.println("report: " + result.report());
     out.flush();
     return 0;

@@ -6,10 +6,10 @@ import io.prunegate.model.importer.DefaultModels;
 import io.prunegate.model.runtime.Pooling;
 import io.prunegate.model.runtime.RuntimeOptions;
 import io.prunegate.model.tokenizer.TextTokenizer;
+import io.prunegate.pruner.chip.ChipTuningOptions;
 import io.prunegate.pruner.data.CalibrationText;
-import io.prunegate.pruner.data.DatasetColumns;
-import io.prunegate.pruner.data.DatasetReader;
 import io.prunegate.pruner.data.DatasetSplits;
+import io.prunegate.pruner.evaluation.VariantEvaluation;
 import io.prunegate.pruner.llmpruner.GroupAggregation;
 import io.prunegate.pruner.llmpruner.ImportanceEstimator;
 import io.prunegate.pruner.llmpruner.LlmPrunerBundle;
@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code prune llm-pruner}: structured width pruning with Taylor importance and LoRA recovery.
  * Decoders use the next-token loss on a text file; encoders the task loss of a last-layer chip on a
- * labelled TSV. Writes a variant bundle.
+ * labelled TSV, and the written bundle then serves chips trained the chip-tuning way on the pruned
+ * backbone, evaluated (accuracy, latency, throughput) as {@code prune chip} reports its variants.
  */
 @Command(
     name = "llm-pruner",
@@ -43,7 +45,8 @@ import picocli.CommandLine.Spec;
       "LLM-Pruner: remove the least important attention groups (kv heads with their query heads)",
       "and FFN channels of every pruned layer, ranked by first-order Taylor importance, then",
       "recover with LoRA (merged into the weights). Decoders: --text (LM loss). Encoders: --train",
-      "and --validation TSVs (task loss through a last-layer chip)."
+      "(and --validation, --test) data (task loss through a last-layer chip); the bundle then",
+      "serves chips trained the chip-tuning way on the pruned backbone."
     })
 public final class LlmPrunerCommand implements Callable<Integer> {
 
@@ -94,6 +97,9 @@ public final class LlmPrunerCommand implements Callable<Integer> {
 
   private int calibrationSamples;
 
+  /** Encoders: the labelled splits, read by {@link #task}. */
+  private DatasetSplits splits;
+
   @Option(
       names = "--calibration-tokens",
       defaultValue = "64",
@@ -112,13 +118,12 @@ public final class LlmPrunerCommand implements Callable<Integer> {
       description = "Decoders: held-out sequences scoring the variant (default: 20).")
   int evaluationSequences;
 
-  @Option(
-      names = "--train",
-      description = "Encoders: training file (TSV/CSV with a header, or JSONL; text and label).")
-  Path train;
+  @Mixin DataOptions data;
 
-  @Option(names = "--validation", description = "Encoders: validation file for accuracy.")
-  Path validation;
+  @Mixin ChipOptions chipOptions;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+  long seed;
 
   @Option(
       names = "--max-train",
@@ -127,12 +132,6 @@ public final class LlmPrunerCommand implements Callable<Integer> {
           "Encoders: training examples for the chips; recovery trains on the next as many"
               + " (default: 2000).")
   int maxTrain;
-
-  @Option(
-      names = "--pooling",
-      defaultValue = "mean",
-      description = "Encoders: chip pooling, cls|mean|last (default: mean).")
-  String pooling;
 
   @Option(names = "--no-recovery", description = "Skip LoRA recovery.")
   boolean noRecovery;
@@ -185,6 +184,14 @@ public final class LlmPrunerCommand implements Callable<Integer> {
     calibrationSamples =
         calibrationSamplesOption != null ? calibrationSamplesOption : text != null ? 10 : 256;
     Path dir = DefaultModels.resolve(model);
+    Optional<Pooling> pooling;
+    ChipTuningOptions recipe;
+    try {
+      pooling = chipOptions.pooling();
+      recipe = chipOptions.recipe(maxTrain, 32, seed, threads);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     LoraOptions lora =
         new LoraOptions(
             loraRank,
@@ -196,7 +203,7 @@ public final class LlmPrunerCommand implements Callable<Integer> {
             epochs,
             batchSize,
             0,
-            42L);
+            seed);
     LlmPrunerOptions options =
         new LlmPrunerOptions(
             ratio,
@@ -208,7 +215,8 @@ public final class LlmPrunerCommand implements Callable<Integer> {
             8,
             !noRecovery,
             lora,
-            Pooling.parse(pooling),
+            // the importance chip reads the pooling given, else mean (the served chips choose)
+            pooling.orElse(Pooling.MEAN),
             text == null ? maxTrain : 0);
     RuntimeOptions runtime = new RuntimeOptions(device, threads, 1);
     PruningTask task = task(dir);
@@ -237,6 +245,11 @@ public final class LlmPrunerCommand implements Callable<Integer> {
               : String.format(", after LoRA %.4f", v.scoreWithRecovery()),
           s.importanceSeconds(),
           v.lossCurve().map(l -> String.format(", recovery %.1f s", l.seconds())).orElse(""));
+      if (splits != null) {
+        // the served chips are the chip-tuning recipe's, retrained on the pruned backbone
+        VariantEvaluation e = VariantLines.chipped(output, splits, recipe, runtime);
+        out.println(VariantLines.line(m.variant(), e));
+      }
       out.println("bundle: " + output.toAbsolutePath());
     }
     return 0;
@@ -244,7 +257,7 @@ public final class LlmPrunerCommand implements Callable<Integer> {
 
   private PruningTask task(Path dir) {
     if (text != null) {
-      if (train != null || validation != null) {
+      if (data.given() || data.validation != null) {
         throw new ParameterException(spec.commandLine(), "give --text or --train/--validation");
       }
       int n = calibrationSamples + evaluationSequences + (noRecovery ? 0 : recoverySequences);
@@ -270,18 +283,18 @@ public final class LlmPrunerCommand implements Callable<Integer> {
               : Optional.of(part(all, seqs.subList(calibrationSamples + evaluationSequences, n)));
       return new PruningTask.LanguageModel(calib, rec, eval);
     }
-    if (train == null || validation == null) {
+    if (!data.given()) {
       throw new ParameterException(
-          spec.commandLine(), "give --text (decoders) or --train and --validation (encoders)");
+          spec.commandLine(), "give --text (decoders) or --train (encoders)");
     }
-    DatasetSplits splits =
-        DatasetReader.splits(
-            train, Optional.of(validation), Optional.empty(), DatasetColumns.infer(), 0.1, 42L);
+    data.check(spec.commandLine(), true);
+    splits = data.read(seed);
+    ChipCommand.printData(new java.io.PrintWriter(System.out, true), splits);
     return PruningTask.Classification.split(
         TaskData.of(splits.train()),
         maxTrain,
         TaskData.of(splits.validation()),
-        train.getFileName().toString());
+        data.train.getFileName().toString());
   }
 
   private static CalibrationText part(CalibrationText all, List<long[]> seqs) {

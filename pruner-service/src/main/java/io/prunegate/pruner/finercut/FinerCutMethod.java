@@ -1,11 +1,11 @@
 package io.prunegate.pruner.finercut;
 
-import io.prunegate.model.config.ModelFamily;
 import io.prunegate.model.runtime.LoadedModel;
 import io.prunegate.model.runtime.Pooling;
 import io.prunegate.pruner.chip.ChipKind;
+import io.prunegate.pruner.chip.ChipRecipe;
+import io.prunegate.pruner.chip.ChipTuningOptions;
 import io.prunegate.pruner.data.CalibrationText;
-import io.prunegate.pruner.data.LabelledDataset;
 import io.prunegate.pruner.method.Candidate;
 import io.prunegate.pruner.method.CompressionMethod;
 import io.prunegate.pruner.method.CompressionRequest;
@@ -27,16 +27,17 @@ import java.util.Set;
  * of all 2L sublayers to remove; default [0.125, 0.25, 0.375]), {@code exclude_layers} (default
  * none), {@code attention_only} (default false), {@code criterion} ({@code auto}, {@code
  * next_token_js}, {@code hidden_angle}; default auto), {@code sequences} and {@code tokens} (the
- * calibration N x T; default by family), {@code head} ({@code linear} or {@code mlp}; default
- * linear), {@code pooling} ({@code cls}, {@code mean}, {@code last}; default cls for encoders, last
- * for decoders), {@code max_train_examples} (default 4000), {@code baseline} (default true: also a
- * {@code r0} candidate, the unpruned backbone with the same chip training), {@code
- * calibration_layout} ({@code stream} or {@code lines}; default lines for chip_js, else stream).
- * The calibration text is the policy's file, or else the training split's texts. With {@code
- * criterion: chip_js} (task-aware) a reference chip is first trained on the unpruned backbone with
- * the job's data, and the search compares the pruned model's chip distributions to it. The removal
- * order is recorded once up to the largest ratio; each candidate {@code r<percent>} is a prefix of
- * it with a last-layer chip retrained on the pruned backbone.
+ * calibration N x T; default by family), the served chips, trained the chip-tuning way by {@link
+ * ChipRecipe} with {@code head} ({@code linear} or {@code mlp}), {@code pooling} ({@code cls},
+ * {@code mean}, {@code last}), {@code ensemble} and {@code early_exit}, each defaulting as in the
+ * chip method, and {@code max_train_examples} (default 4000); {@code baseline} (default true: also
+ * a {@code r0} candidate, the unpruned backbone with the same chips), {@code calibration_layout}
+ * ({@code stream} or {@code lines}; default lines for chip_js, else stream). The calibration text
+ * is the policy's file, or else the training split's texts. With {@code criterion: chip_js}
+ * (task-aware) a reference chip is first trained on the unpruned backbone with the job's data, and
+ * the search compares the pruned model's chip distributions to it. The removal order is recorded
+ * once up to the largest ratio; each candidate {@code r<percent>} is a prefix of it with its chips
+ * retrained on the pruned backbone.
  */
 public final class FinerCutMethod implements CompressionMethod {
 
@@ -53,6 +54,8 @@ public final class FinerCutMethod implements CompressionMethod {
           "head",
           "pooling",
           "max_train_examples",
+          "ensemble",
+          "early_exit",
           "baseline",
           "calibration_layout");
 
@@ -68,7 +71,26 @@ public final class FinerCutMethod implements CompressionMethod {
       ChipKind head,
       Optional<Pooling> pooling,
       int maxTrainExamples,
-      boolean baseline) {}
+      int ensemble,
+      boolean earlyExit,
+      boolean baseline) {
+
+    /** The chip-tuning recipe every candidate's served chips are trained with. */
+    ChipTuningOptions chips(long seed, int threads) {
+      ChipTuningOptions d = ChipTuningOptions.defaults();
+      return new ChipTuningOptions(
+          head,
+          ensemble,
+          pooling,
+          d.selection(),
+          d.tolerancePoints(),
+          earlyExit,
+          maxTrainExamples,
+          d.batchSize(),
+          seed,
+          threads);
+    }
+  }
 
   @Override
   public String name() {
@@ -112,7 +134,7 @@ public final class FinerCutMethod implements CompressionMethod {
     ChipKind head;
     Optional<Pooling> pooling;
     try {
-      head = ChipKind.parse(r.text("head").orElse("linear"));
+      head = r.text("head").map(ChipKind::parse).orElse(ChipTuningOptions.defaults().head());
     } catch (IllegalArgumentException e) {
       throw new PolicyException(r.field("head"), e.getMessage());
     }
@@ -133,6 +155,8 @@ public final class FinerCutMethod implements CompressionMethod {
         head,
         pooling,
         r.integer("max_train_examples", 4000, 2, 10_000_000),
+        r.integer("ensemble", ChipTuningOptions.defaults().ensemble(), 1, 64),
+        r.bool("early_exit", ChipTuningOptions.defaults().earlyExit()),
         r.bool("baseline", true));
   }
 
@@ -161,9 +185,8 @@ public final class FinerCutMethod implements CompressionMethod {
     if (request.calibration().isEmpty()) {
       Files.write(calibrationFile, request.data().train().texts(), StandardCharsets.UTF_8);
     }
-    LabelledDataset train = request.data().train().sample(p.maxTrainExamples(), request.seed());
+    ChipRecipe chips = new ChipRecipe(p.chips(request.seed(), request.runtime().threads()));
     List<Path> bundles = new ArrayList<>();
-    PrunedChips chips;
     try (LoadedModel model = LoadedModel.load(request.modelDir(), request.runtime())) {
       for (int layer : p.excludedLayers()) {
         if (layer >= model.config().numLayers()) {
@@ -176,20 +199,15 @@ public final class FinerCutMethod implements CompressionMethod {
                   + " layers");
         }
       }
-      Pooling pooling =
-          p.pooling()
-              .orElse(
-                  model.config().family() == ModelFamily.BERT ? Pooling.CLS : Pooling.LAST_TOKEN);
-      chips =
-          new PrunedChips(
-              new PrunedChips.Settings(p.head(), pooling, 32, request.seed()), request.runtime());
       Optional<Path> reference = Optional.empty();
       double searchFrom = 0;
       if (p.criterion() == FinerCut.Criterion.CHIP_JS) {
         // The task-aware criterion compares against the unpruned backbone's own chip.
         Path dir = request.outputDir().resolve("reference-chip");
         FinerCutVariant.writeUnpruned(model, options, dir);
-        chips.train(dir, train, request.data().validation(), progress.slice(0, 0.1));
+        // The criterion compares distributions of the full-depth chip alone: no exits.
+        new ChipRecipe(p.chips(request.seed(), request.runtime().threads()).withEarlyExit(false))
+            .apply(dir, request.data(), progress.slice(0, 0.1));
         reference = Optional.of(dir);
         searchFrom = 0.1;
       }
@@ -213,7 +231,7 @@ public final class FinerCutMethod implements CompressionMethod {
     for (int i = 0; i < ratios.size(); i++) {
       double from = 0.6 + 0.4 * i / ratios.size();
       double to = 0.6 + 0.4 * (i + 1) / ratios.size();
-      chips.train(bundles.get(i), train, request.data().validation(), progress.slice(from, to));
+      chips.apply(bundles.get(i), request.data(), progress.slice(from, to));
       String role = FinerCutVariant.name(ratios.get(i)).substring("finercut-".length());
       out.add(new Candidate(role, bundles.get(i), ratios.get(i) == 0));
     }

@@ -1,6 +1,9 @@
 package io.prunegate.pruner.llmpruner;
 
 import io.prunegate.model.runtime.Pooling;
+import io.prunegate.pruner.chip.ChipKind;
+import io.prunegate.pruner.chip.ChipRecipe;
+import io.prunegate.pruner.chip.ChipTuningOptions;
 import io.prunegate.pruner.lora.LoraOptions;
 import io.prunegate.pruner.method.Candidate;
 import io.prunegate.pruner.method.CompressionMethod;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * LLM-Pruner as a policy method ({@code "method": "llm-pruner"}): importance from the task loss of
@@ -21,7 +25,9 @@ import java.util.Locale;
  * mean, max; default sum), {@code calibration_samples} (default 256), {@code recover} (default
  * true), {@code lora_rank} (8), {@code lora_alpha} (16), {@code lora_dropout} (0.05), {@code
  * lora_learning_rate} (1e-3), {@code epochs} (1), {@code max_train_examples} (2000), {@code
- * pooling} (cls, mean, last; default mean).
+ * pooling} (cls, mean, last; the importance chip's default mean). Every candidate's served chips
+ * are retrained on its pruned backbone the chip-tuning way ({@link ChipRecipe}): {@code head},
+ * {@code ensemble}, {@code early_exit} and the pooling default as in the chip method.
  */
 public final class LlmPrunerMethod implements CompressionMethod {
 
@@ -40,7 +46,10 @@ public final class LlmPrunerMethod implements CompressionMethod {
           "lora_learning_rate",
           "epochs",
           "max_train_examples",
-          "pooling");
+          "pooling",
+          "head",
+          "ensemble",
+          "early_exit");
 
   @Override
   public String name() {
@@ -50,6 +59,7 @@ public final class LlmPrunerMethod implements CompressionMethod {
   @Override
   public void validate(MethodSpec spec) {
     options(spec, 42L);
+    chipOptions(spec, 42L, 0);
     ratios(spec);
   }
 
@@ -94,6 +104,29 @@ public final class LlmPrunerMethod implements CompressionMethod {
         r.integer("max_train_examples", 2000, 2, 10_000_000));
   }
 
+  /**
+   * The chip-tuning recipe of the served chips: {@code head}, {@code ensemble} and {@code
+   * early_exit} default as in the chip method, {@code pooling} too unless given (then it is the
+   * importance chip's as well), on {@code max_train_examples} examples.
+   */
+  static ChipTuningOptions chipOptions(MethodSpec spec, long seed, int threads) {
+    MethodSpec.Reader r = spec.reader();
+    ChipTuningOptions d = ChipTuningOptions.defaults();
+    return new ChipTuningOptions(
+        parse(r, "head", d.head(), ChipKind::parse),
+        r.integer("ensemble", d.ensemble(), 1, 64),
+        r.text("pooling").isPresent()
+            ? Optional.of(parse(r, "pooling", Pooling.MEAN, Pooling::parse))
+            : Optional.empty(),
+        d.selection(),
+        d.tolerancePoints(),
+        r.bool("early_exit", d.earlyExit()),
+        r.integer("max_train_examples", 2000, 2, 10_000_000),
+        d.batchSize(),
+        seed,
+        threads);
+  }
+
   private static <T> T parse(
       MethodSpec.Reader r, String key, T fallback, java.util.function.Function<String, T> f) {
     try {
@@ -113,6 +146,8 @@ public final class LlmPrunerMethod implements CompressionMethod {
             options.recoveryExamples(),
             TaskData.of(request.data().validation()),
             request.data().train().name());
+    ChipRecipe chips =
+        new ChipRecipe(chipOptions(request.spec(), request.seed(), request.runtime().threads()));
     List<Candidate> out = new ArrayList<>();
     try (LlmPrunerSession s =
         LlmPrunerSession.open(
@@ -125,6 +160,9 @@ public final class LlmPrunerMethod implements CompressionMethod {
         try (PrunedVariant v = s.prune(ratio, options.recover(), p)) {
           Path dir = request.outputDir().resolve(role);
           LlmPrunerBundle.write(s, v, dir);
+          // The served chips are the chip-tuning recipe's, as every method's: the linear chip
+          // that ranked the groups and scored the variant is the method's own instrument.
+          chips.apply(dir, request.data(), ProgressListener.NONE);
           out.add(new Candidate(role, dir, false));
         }
       }

@@ -31,33 +31,52 @@ class LlmPrunerCommandTest {
     java.util.List<String> lines = java.nio.file.Files.readAllLines(data.resolve("validation.tsv"));
     java.nio.file.Files.write(tmp.resolve("validation-40.tsv"), lines.subList(0, 41));
     Path out = tmp.resolve("variant");
-    int code =
-        new CommandLine(new PruneCommand())
-            .execute(
-                "llm-pruner",
-                "--model",
-                "bge-small-en-v1.5",
-                "--train",
-                data.resolve("train.tsv").toString(),
-                "--validation",
-                tmp.resolve("validation-40.tsv").toString(),
-                "--max-train",
-                "48",
-                "--calibration-samples",
-                "8",
-                "--ratio",
-                "0.25",
-                "--layers",
-                "3,4,5,6,7,8",
-                "--lora-lr",
-                "1e-3",
-                "--threads",
-                "1",
-                "--device",
-                "cpu",
-                "--output",
-                out.toString());
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    int code;
+    try {
+      code =
+          new CommandLine(new PruneCommand())
+              .execute(
+                  "llm-pruner",
+                  "--model",
+                  "bge-small-en-v1.5",
+                  "--train",
+                  data.resolve("train.tsv").toString(),
+                  "--validation",
+                  tmp.resolve("validation-40.tsv").toString(),
+                  "--max-train",
+                  "48",
+                  "--calibration-samples",
+                  "8",
+                  "--ratio",
+                  "0.25",
+                  "--layers",
+                  "3,4,5,6,7,8",
+                  "--lora-lr",
+                  "1e-3",
+                  "--threads",
+                  "1",
+                  "--device",
+                  "cpu",
+                  "--output",
+                  out.toString());
+    } finally {
+      System.setOut(stdout);
+    }
     assertEquals(0, code);
+    String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    // the line prune chip prints for its variants: accuracy, latency and throughput
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "llm-pruner-r25 accuracy [01]\\.\\d{4} .* b32 p50 .* ms +\\d+/s")
+            .matcher(text)
+            .find(),
+        text);
+    // the served chips are the chip-tuning recipe's, not the linear importance chip
+    io.prunegate.pruner.chip.ChipRecipeAssert.assertChipTuningChips(
+        out, io.prunegate.pruner.chip.ChipTuningOptions.defaults().withThreads(2));
     VariantBundle.verify(out);
     BundleManifest m = VariantBundle.readManifest(out);
     assertEquals("llm-pruner", m.method());

@@ -10,7 +10,12 @@ import io.prunegate.model.bundle.VariantBundle;
 import io.prunegate.model.classify.TextClassifier;
 import io.prunegate.model.importer.DefaultModel;
 import io.prunegate.model.importer.DefaultModels;
+import io.prunegate.model.runtime.Pooling;
 import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.pruner.chip.ChipKind;
+import io.prunegate.pruner.chip.ChipRecipeAssert;
+import io.prunegate.pruner.chip.ChipTuningOptions;
+import io.prunegate.pruner.chip.LayerSelection;
 import io.prunegate.pruner.data.BuiltinDatasets;
 import io.prunegate.pruner.data.DatasetSplits;
 import io.prunegate.pruner.jobs.CompressionMethods;
@@ -71,10 +76,55 @@ class FinerCutMethodTest {
     BundleManifest m = VariantBundle.readManifest(pruned.bundle());
     assertEquals(9, m.structure().attentionSublayers() + m.structure().ffnSublayers());
     assertEquals(DATA.train().labelNames(), m.labels());
-    assertEquals(List.of(6), m.structure().chipDepths());
+    // the chip-tuning recipe with the chip method's defaults: the deepest chip reads the pruned
+    // backbone's last layer, calibrated exits before it
+    ChipRecipeAssert.assertChipTuningChips(
+        pruned.bundle(), ChipTuningOptions.defaults().withThreads(1));
+    assertEquals(6, m.structure().chipDepths().get(m.structure().chipDepths().size() - 1));
     assertTrue(m.data().containsKey("chip_train") && m.data().containsKey("calibration"));
     try (TextClassifier c = TextClassifier.load(pruned.bundle(), CPU)) {
       assertEquals(2, c.classify(DATA.validation().texts().subList(0, 2)).size());
+    }
+  }
+
+  @Test
+  void chipParametersChooseTheRecipesHeadPoolingAndEnsemble(@TempDir Path tmp) throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    List<Candidate> candidates =
+        compress(
+            Map.of(
+                "ratios",
+                List.of(0.25),
+                "sequences",
+                4,
+                "tokens",
+                32,
+                "max_train_examples",
+                100,
+                "head",
+                "linear",
+                "pooling",
+                "mean",
+                "ensemble",
+                2,
+                "early_exit",
+                false),
+            out);
+    ChipTuningOptions expected =
+        new ChipTuningOptions(
+            ChipKind.LINEAR,
+            2,
+            Optional.of(Pooling.MEAN),
+            LayerSelection.defaults(),
+            1.0,
+            false,
+            100,
+            32,
+            42L,
+            1);
+    for (Candidate c : candidates) {
+      ChipRecipeAssert.assertChipTuningChips(c.bundle(), expected);
+      assertEquals(List.of(6), VariantBundle.readManifest(c.bundle()).structure().chipDepths());
     }
   }
 
