@@ -1,6 +1,5 @@
 package io.prunegate.gateway.metrics;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,15 +9,12 @@ import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.gateway.fixtures.TestWorld;
 import io.prunegate.kafka.embedded.EmbeddedKafka;
 import io.prunegate.kafka.embedded.WithKafkaBroker;
-import java.io.File;
+import io.prunegate.testing.Promtool;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,20 +70,7 @@ class MetricsConventionsTest {
       assertFalse(metrics.contains("_ms{"), "no metric in milliseconds");
       assertFalse(metrics.contains("no-such-model"), "request names are not label values");
 
-      File promtool = new File("/usr/bin/promtool");
-      Assumptions.assumeTrue(
-          promtool.canExecute(), "promtool not installed (Debian package prometheus)");
-      Process p =
-          new ProcessBuilder(promtool.getPath(), "check", "metrics")
-              .redirectErrorStream(true)
-              .start();
-      p.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-      System.out.println("promtool check metrics: exit " + p.exitValue() + " " + out.strip());
-      assertEquals(0, p.exitValue(), "promtool check metrics: " + out);
-      assertEquals("", out.strip(), "promtool check metrics reports nothing");
+      Promtool.assertCleanMetrics(metrics);
     }
   }
 

@@ -15,7 +15,7 @@ import io.prunegate.registry.TestRegistry;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.server.RegistryOptions;
-import java.io.File;
+import io.prunegate.testing.Promtool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +23,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,7 +135,7 @@ class RegistryMetricsTest {
       assertTrue(documented.containsAll(routes), "route labels are templates: " + routes);
       assertTrue(routes.contains("/api/v1/metrics"), "the scrape itself is recorded");
 
-      promtool(later);
+      Promtool.assertCleanMetrics(later);
     }
   }
 
@@ -171,22 +169,5 @@ class RegistryMetricsTest {
       out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
     }
     return out;
-  }
-
-  private static void promtool(String metrics) throws Exception {
-    File promtool = new File("/usr/bin/promtool");
-    Assumptions.assumeTrue(
-        promtool.canExecute(), "promtool not installed (Debian package prometheus)");
-    Process p =
-        new ProcessBuilder(promtool.getPath(), "check", "metrics")
-            .redirectErrorStream(true)
-            .start();
-    p.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    System.out.println("promtool check metrics: exit " + p.exitValue() + " " + out.strip());
-    assertEquals(0, p.exitValue(), "promtool check metrics: " + out);
-    assertEquals("", out.strip(), "promtool check metrics reports nothing");
   }
 }
