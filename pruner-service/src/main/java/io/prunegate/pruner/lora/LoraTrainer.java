@@ -69,6 +69,7 @@ public final class LoraTrainer {
     List<Double> epochMeans = new ArrayList<>();
     long start = System.nanoTime();
     int step = 0;
+    int skipped = 0;
     for (int epoch = 0; epoch < options.epochs() && step < total; epoch++) {
       List<TokenBatch> order = new ArrayList<>(batches);
       Collections.shuffle(order, random);
@@ -85,8 +86,16 @@ public final class LoraTrainer {
           value = l.getFloat();
           gc.backward(l);
         }
-        update(adapterOpt, "lora", adapters);
-        update(headOpt, "head", head);
+        if (Double.isFinite(value) && finite(adapters) && finite(head)) {
+          update(adapterOpt, "lora", adapters);
+          update(headOpt, "head", head);
+        } else {
+          // One non-finite step (an overflow on some batch) would make every weight NaN for good:
+          // skip it, keep the weights as they were (LlmPrunerSst2QualityTest once collapsed so).
+          clear(adapters);
+          clear(head);
+          skipped++;
+        }
         steps.add(value);
         sum += value;
         n++;
@@ -97,7 +106,34 @@ public final class LoraTrainer {
       epochMeans.add(sum / Math.max(1, n));
       LOG.debug("LoRA epoch {}: mean loss {}", epoch + 1, sum / Math.max(1, n));
     }
+    if (skipped > 0) {
+      LOG.warn(
+          "LoRA: {} of {} steps had a non-finite loss or gradient and were skipped", skipped, step);
+    }
     return new LossCurve(steps, epochMeans, (System.nanoTime() - start) / 1e9);
+  }
+
+  private static boolean finite(List<NDArray> params) {
+    for (NDArray p : params) {
+      NDArray g = p.getGradient();
+      boolean bad = g.isNaN().logicalOr(g.isInfinite()).any().getBoolean();
+      g.close();
+      if (bad) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Zeroes the gradients by copy: subtracting a NaN gradient from itself leaves NaN. */
+  private static void clear(List<NDArray> params) {
+    for (NDArray p : params) {
+      NDArray g = p.getGradient();
+      try (NDArray zero = g.zerosLike()) {
+        zero.copyTo(g);
+      }
+      g.close();
+    }
   }
 
   private static void update(Optimizer opt, String prefix, List<NDArray> params) {
