@@ -2,12 +2,14 @@ package io.prunegate.pruner.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.prunegate.pruner.PrunerJson;
 import io.prunegate.pruner.pareto.ParetoTable;
 import io.prunegate.pruner.policy.CompressionPolicy;
 import io.prunegate.registry.Artifact;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A finished job's result as the registry stores it: every variant's verdict from the Pareto table,
@@ -23,13 +25,23 @@ import java.util.Map;
  */
 @JsonPropertyOrder({"variants", "rejected", "alias", "best_variant", "best_version", "report"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record JobResult(
+public record JobResult(
     List<Variant> variants,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ParetoTable.Rejected> rejected,
     String alias,
     String bestVariant,
     Integer bestVersion,
     Map<String, ReportFile> report) {
+
+  public JobResult {
+    // absent when empty on the wire (results of jobs without rejections keep their bytes)
+    variants = variants == null ? List.of() : List.copyOf(variants);
+    rejected = rejected == null ? List.of() : List.copyOf(rejected);
+    report =
+        report == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(report));
+  }
 
   /** One variant's verdict. */
   @JsonPropertyOrder({
@@ -44,7 +56,7 @@ record JobResult(
     "accepted",
     "pareto_optimal"
   })
-  record Variant(
+  public record Variant(
       String variant,
       String method,
       int version,
@@ -58,7 +70,20 @@ record JobResult(
 
   /** One uploaded report file. */
   @JsonPropertyOrder({"name", "sha256", "size"})
-  record ReportFile(String name, String sha256, long size) {}
+  public record ReportFile(String name, String sha256, long size) {}
+
+  /**
+   * Reads a finished job's result as the registry hands it back ({@link
+   * io.prunegate.registry.Job#result()}), e.g. for a client that shows the verdicts.
+   */
+  public static JobResult fromMap(Map<String, ?> result) {
+    return PrunerJson.fromMap(result, JobResult.class);
+  }
+
+  /** The variant registered as {@code version}, if this job registered it. */
+  public Optional<Variant> variant(int version) {
+    return variants.stream().filter(v -> v.version() == version).findFirst();
+  }
 
   /** The result of a job that compared {@code table} under {@code policy}. */
   static JobResult of(ParetoTable table, CompressionPolicy policy, List<Artifact> report) {

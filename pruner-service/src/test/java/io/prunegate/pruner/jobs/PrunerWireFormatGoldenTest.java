@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.prunegate.model.bundle.BundleManifest;
 import io.prunegate.model.bundle.VariantBundle;
+import io.prunegate.pruner.PrunerJson;
 import io.prunegate.pruner.method.Candidate;
 import io.prunegate.pruner.pareto.ParetoTable;
 import io.prunegate.pruner.pareto.VariantMetrics;
@@ -149,6 +150,8 @@ class PrunerWireFormatGoldenTest {
     assertEquals(
         readString("job-result.json"), RegistryJson.writeString(RegistryJson.toTree(back)));
     assertEquals(result.keySet(), back.keySet());
+    // a client (the demo) binds it back to the record, losing nothing
+    assertEquals(result, PrunerJson.toMap(JobResult.fromMap(back)));
 
     Map<String, Object> none =
         JobRunner.result(
@@ -196,6 +199,11 @@ class PrunerWireFormatGoldenTest {
         "job-result-rejected.json", RegistryJson.write(RegistryJson.toTree(result)));
     assertEquals(
         result, RegistryJson.toMap(RegistryJson.parse(GOLDEN.read("job-result-rejected.json"))));
+    assertEquals(
+        result,
+        PrunerJson.toMap(
+            JobResult.fromMap(
+                RegistryJson.toMap(RegistryJson.parse(GOLDEN.read("job-result-rejected.json"))))));
   }
 
   @Test

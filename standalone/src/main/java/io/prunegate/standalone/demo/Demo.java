@@ -23,15 +23,21 @@ import io.prunegate.pruner.data.BuiltinDatasets;
 import io.prunegate.pruner.data.DatasetSplits;
 import io.prunegate.pruner.data.LabelledDataset;
 import io.prunegate.pruner.jobs.JobObserver;
+import io.prunegate.pruner.jobs.JobResult;
+import io.prunegate.pruner.pareto.ParetoTable;
+import io.prunegate.pruner.policy.CompressionPolicy;
 import io.prunegate.pruner.policy.MethodSpec;
 import io.prunegate.pruner.progress.ConsoleProgressBar;
 import io.prunegate.pruner.service.PrunerService;
 import io.prunegate.registry.AliasBinding;
 import io.prunegate.registry.Artifact;
 import io.prunegate.registry.Job;
+import io.prunegate.registry.JobQuery;
 import io.prunegate.registry.JobState;
 import io.prunegate.registry.ModelVersion;
 import io.prunegate.registry.NewModel;
+import io.prunegate.registry.Page;
+import io.prunegate.registry.VersionQuery;
 import io.prunegate.registry.VersionSpec;
 import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryClientConfig;
@@ -78,6 +84,12 @@ public final class Demo implements AutoCloseable {
   /** Steps printed as {@code [i/N]}. */
   static final int STEPS = 9;
 
+  /**
+   * The alias the demo moves to each candidate in turn so that the gateway loads it (hot swap, as
+   * for any alias) and it can be measured through Kafka like the champion and the challenger.
+   */
+  static final String CANDIDATE = "candidate";
+
   private final DemoOptions options;
   private final DemoConsole console;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -93,6 +105,8 @@ public final class Demo implements AutoCloseable {
   private final AtomicReference<String> jobFailure = new AtomicReference<>();
   private final AtomicReference<Map<String, Object>> jobResult = new AtomicReference<>();
   private long jobEndedAt;
+  private List<String> methods = List.of();
+  private String policyLine = "";
   private boolean closed;
 
   /** A demo with these options, printing its steps on {@code console}; starts nothing yet. */
@@ -136,9 +150,12 @@ public final class Demo implements AutoCloseable {
       live.close();
     }
     console.note(live.summary());
-    List<VariantRow> rows = measure(meter, work, champion, challenger);
+    Optional<JobResult> job = prunerResult();
+    List<VariantRow> rows = measure(meter, work, champion, challenger, job);
     return new DemoSummary(
         rows,
+        paretoReport(work, job),
+        policyLine,
         live.sent(),
         live.answered(),
         live.servedBy(),
@@ -229,6 +246,9 @@ public final class Demo implements AutoCloseable {
                 .with(GatewayOptions.CACHE_DIR, work.resolve("gateway-cache"))
                 .with(GatewayOptions.REGISTRY_POLL, Duration.ofSeconds(5))
                 .with(GatewayOptions.MODELS, List.of(options.model()))
+                .with(
+                    GatewayOptions.ALIASES,
+                    List.of(ModelRef.CHAMPION, ModelRef.CHALLENGER, ModelRef.SHADOW, CANDIDATE))
                 .with(GatewayOptions.CHALLENGER_SHARE, options.challengerShare())
                 .with(GatewayOptions.SHADOW_SHARE, 0.0)
                 .with(GatewayOptions.SHADOW_QUEUE_LIMIT, 256)
@@ -243,7 +263,19 @@ public final class Demo implements AutoCloseable {
   }
 
   private void startPruner(Path work) {
-    DemoConsole.Step s = console.begin("Starting the pruner service (chip-tuning policy)");
+    CompressionPolicy policy = DemoPolicy.load(options.policy());
+    methods = policy.methods().stream().map(MethodSpec::label).toList();
+    policyLine =
+        String.format(
+            Locale.ROOT,
+            "methods %s on %s; accepted when at most %.1f points below the champion on validation"
+                + " and at least %.2fx its throughput (paired rounds); the best accepted -> alias %s",
+            methods,
+            policy.data().train(),
+            policy.acceptance().maxAccuracyDropPoints(),
+            policy.acceptance().minSpeedup(),
+            policy.alias());
+    DemoConsole.Step s = console.begin("Starting the pruner service (policy " + methods + ")");
     PrunerConfig config =
         PrunerConfig.from(
             PrunerOptions.TABLE
@@ -256,7 +288,8 @@ public final class Demo implements AutoCloseable {
                 .with(PrunerOptions.POLL_INTERVAL, Duration.ofSeconds(1))
                 .with(PrunerOptions.THREADS, options.threads())
                 .with(PrunerOptions.INTEROP_THREADS, 1)
-                .with(PrunerOptions.LATENCY_ITERATIONS, 5));
+                .with(PrunerOptions.LATENCY_ITERATIONS, 5),
+            policy);
     pruner = PrunerService.start(config);
     started.push(pruner);
     pruner.addObserver(
@@ -368,7 +401,11 @@ public final class Demo implements AutoCloseable {
 
   private int awaitChallenger(int champion) {
     DemoConsole.Step s =
-        console.begin("Pruner compressing the champion (chip-tuning; live traffic meanwhile)");
+        console.begin(
+            "Pruner compressing the champion ("
+                + String.join(", ", methods)
+                + "; live traffic"
+                + " meanwhile)");
     Optional<Integer> existing = aliasVersion(ModelRef.CHALLENGER).filter(v -> v != champion);
     if (existing.isPresent()) {
       reuse(
@@ -412,21 +449,7 @@ public final class Demo implements AutoCloseable {
 
   private void awaitSwitch(int challenger, LiveTraffic live) {
     DemoConsole.Step s = console.begin("Gateway loading the challenger and switching traffic");
-    long end = System.nanoTime() + options.timeout().toNanos();
-    String want = ModelRef.CHALLENGER + "=" + challenger;
-    while (!gateway.routes(options.model()).contains(want)) {
-      if (System.nanoTime() > end) {
-        throw new IllegalStateException(
-            "the gateway did not load challenger v"
-                + challenger
-                + " within "
-                + options.timeout()
-                + " (routes "
-                + gateway.routes(options.model())
-                + ")");
-      }
-      sleep(100);
-    }
+    awaitRoute(ModelRef.CHALLENGER, challenger);
     // Let the live traffic see the new route before it stops.
     int before = live.sent();
     long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -442,17 +465,115 @@ public final class Demo implements AutoCloseable {
             options.model()));
   }
 
-  private List<VariantRow> measure(TrafficMeter meter, Path work, int champion, int challenger) {
-    DemoConsole.Step s = console.begin("Measuring each variant through Kafka");
+  /**
+   * Measures the champion, then every other registered version of the model (the challenger under
+   * its alias, each other candidate after moving {@link #CANDIDATE} to it), all paced at the
+   * champion's rate.
+   */
+  private List<VariantRow> measure(
+      TrafficMeter meter, Path work, int champion, int challenger, Optional<JobResult> job) {
+    DemoConsole.Step s = console.begin("Measuring every variant through Kafka");
     int n = options.requestsPerPhase();
     Duration timeout = options.timeout();
+    List<ModelVersion> versions =
+        client
+            .listVersions(VersionQuery.of(options.model()).page(Page.MAX_LIMIT, 0))
+            .items()
+            .stream()
+            .sorted(Comparator.comparingInt(ModelVersion::version))
+            .toList();
     AliasMeasurement c = meter.measure(ModelRef.CHAMPION, champion, n, 0, timeout);
     console.note(note(c));
-    AliasMeasurement x = meter.measure(ModelRef.CHALLENGER, challenger, n, c.pacedRate(), timeout);
-    console.note(note(x));
-    s.done(c.sent() + x.sent() + " requests");
-    return List.of(
-        row(work, ModelRef.CHAMPION, champion, c), row(work, ModelRef.CHALLENGER, challenger, x));
+    List<VariantRow> rows = new ArrayList<>();
+    rows.add(row(work, ModelRef.CHAMPION, champion, c, job));
+    int sent = c.sent();
+    boolean candidateMoved = false;
+    try {
+      for (ModelVersion v : versions) {
+        if (v.version() == champion) {
+          continue;
+        }
+        String alias = ModelRef.CHALLENGER;
+        if (v.version() != challenger) {
+          alias = CANDIDATE;
+          candidateMoved = true;
+          client.setAlias(options.model(), CANDIDATE, v.version());
+          awaitRoute(CANDIDATE, v.version());
+        }
+        AliasMeasurement m = meter.measure(alias, v.version(), n, c.pacedRate(), timeout);
+        console.note(note(m));
+        rows.add(row(work, alias, v.version(), m, job));
+        sent += m.sent();
+      }
+    } finally {
+      if (candidateMoved) {
+        client.deleteAlias(options.model(), CANDIDATE);
+      }
+    }
+    s.done(rows.size() + " variants, " + sent + " requests");
+    return rows;
+  }
+
+  private void awaitRoute(String alias, int version) {
+    long end = System.nanoTime() + options.timeout().toNanos();
+    String want = alias + "=" + version;
+    while (!gateway.routes(options.model()).contains(want)) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException(
+            "the gateway did not load v"
+                + version
+                + " under alias "
+                + alias
+                + " within "
+                + options.timeout()
+                + " (routes "
+                + gateway.routes(options.model())
+                + ")");
+      }
+      sleep(100);
+    }
+  }
+
+  /**
+   * The result of the pruner job that made the variants: this run's, or (when an earlier run
+   * pruned) the model's latest finished job in the registry.
+   */
+  private Optional<JobResult> prunerResult() {
+    Map<String, Object> result = jobResult.get();
+    if (result == null) {
+      result =
+          client
+              .listJobs(
+                  JobQuery.all()
+                      .withModel(options.model())
+                      .withState(JobState.FINISHED)
+                      .page(Page.MAX_LIMIT, 0))
+              .items()
+              .stream()
+              .max(Comparator.comparing(Job::updatedAt))
+              .map(Job::result)
+              .orElse(null);
+    }
+    return result == null ? Optional.empty() : Optional.of(JobResult.fromMap(result));
+  }
+
+  /**
+   * The job's Pareto report ({@code pareto.html}), copied from the registry into the work
+   * directory: its path there and its registry URL; empty when the job wrote none.
+   */
+  private Optional<DemoSummary.Report> paretoReport(Path work, Optional<JobResult> job) {
+    Optional<JobResult.ReportFile> file =
+        job.flatMap(j -> Optional.ofNullable(j.report().get(ParetoTable.HTML)));
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    JobResult.ReportFile f = file.get();
+    Path dir = work.resolve("reports");
+    createDirectories(dir);
+    Path local = dir.resolve(ParetoTable.HTML);
+    client.downloadArtifact(new Artifact(f.name(), f.sha256(), f.size()), local);
+    return Optional.of(
+        new DemoSummary.Report(local, registry.baseUrl() + "/api/v1/artifacts/" + f.sha256()));
   }
 
   private static String note(AliasMeasurement m) {
@@ -469,7 +590,8 @@ public final class Demo implements AutoCloseable {
         m.latency().p99Ms());
   }
 
-  private VariantRow row(Path work, String alias, int version, AliasMeasurement m) {
+  private VariantRow row(
+      Path work, String alias, int version, AliasMeasurement m, Optional<JobResult> job) {
     ModelVersion mv = client.getVersion(options.model(), version);
     // Only the manifest: the weights are already in the gateway.
     Artifact artifact =
@@ -485,15 +607,29 @@ public final class Demo implements AutoCloseable {
     client.downloadArtifact(artifact, dir.resolve(VariantBundle.MANIFEST));
     BundleManifest manifest = VariantBundle.readManifest(dir);
     BundleManifest.Structure st = manifest.structure();
+    String verdict =
+        version == job.flatMap(j -> Optional.ofNullable(j.bestVersion())).orElse(-1)
+            ? "best"
+            : job.flatMap(j -> j.variant(version))
+                .map(v -> v.accepted() ? "accepted" : "not accepted")
+                .orElse(alias.equals(ModelRef.CHAMPION) ? "baseline" : "");
     return new VariantRow(
         alias,
         version,
         manifest.variant(),
         mv.method(),
-        st == null ? 0 : st.layers(),
-        st == null ? 0 : st.parentLayers(),
-        st == null ? 0 : st.parameters(),
-        st == null ? 0 : st.parentParameters(),
+        st == null
+            ? VariantRow.Kept.UNKNOWN
+            : new VariantRow.Kept(
+                st.layers(),
+                st.parentLayers(),
+                st.attentionSublayers(),
+                st.ffnSublayers(),
+                st.attentionHeads(),
+                st.ffnChannels(),
+                st.parameters(),
+                st.parentParameters()),
+        verdict,
         m);
   }
 
@@ -562,6 +698,11 @@ public final class Demo implements AutoCloseable {
   /** The running gateway (after {@link #run}). */
   public Gateway gateway() {
     return gateway;
+  }
+
+  /** True once {@link #close} began: steps still running then fail, as expected. */
+  public synchronized boolean isClosed() {
+    return closed;
   }
 
   /**

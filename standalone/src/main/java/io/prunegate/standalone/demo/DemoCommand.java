@@ -3,6 +3,7 @@ package io.prunegate.standalone.demo;
 import ch.qos.logback.classic.Level;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
@@ -100,6 +101,13 @@ public final class DemoCommand implements Callable<Integer> {
   int threads;
 
   @Option(
+      names = "--policy",
+      description =
+          "the pruner's compression policy (JSON); default: the demo's own, chip-tuning, FinerCut"
+              + " and LLM-Pruner sized for the shipped task")
+  Path policy;
+
+  @Option(
       names = "--verbose",
       description = "keep the services' INFO logs on stderr (default: warnings only)")
   boolean verbose;
@@ -125,7 +133,8 @@ public final class DemoCommand implements Callable<Integer> {
         registryPort,
         gatewayPort,
         threads,
-        Duration.ofSeconds(timeoutSeconds));
+        Duration.ofSeconds(timeoutSeconds),
+        Optional.ofNullable(policy));
   }
 
   private static void quiet(String logger, Level level) {
@@ -160,6 +169,12 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       summary = demo.run();
     } catch (RuntimeException e) {
+      if (demo.isClosed()) {
+        // Ctrl-C during a step: the hook is stopping everything, so the step's failure is expected
+        // and not an error; wait for the hook to finish.
+        stopped.await();
+        return 130;
+      }
       console.print("demo failed: " + e.getMessage());
       Runtime.getRuntime().removeShutdownHook(hook);
       demo.close();

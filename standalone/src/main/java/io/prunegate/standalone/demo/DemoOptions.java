@@ -3,6 +3,7 @@ package io.prunegate.standalone.demo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the demo runs.
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param gatewayPort gateway HTTP port (0: a free one)
  * @param threads engine threads (training, pruning and inference)
  * @param timeout longest wait for any one step (pruning included)
+ * @param policy the pruner's compression policy file; empty: the demo's own ({@link
+ *     DemoPolicy#BUILT_IN}, all three methods sized for this task)
  */
 public record DemoOptions(
     Path workDir,
@@ -35,9 +38,11 @@ public record DemoOptions(
     int registryPort,
     int gatewayPort,
     int threads,
-    Duration timeout) {
+    Duration timeout,
+    Optional<Path> policy) {
 
   public DemoOptions {
+    Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(timeout, "timeout");

@@ -20,12 +20,24 @@ public final class DemoReport {
         .append(
             String.format(
                 Locale.ROOT,
-                "Each variant is addressed by version (model:version). throughput: --requests sent"
+                "Each variant is addressed by version (model:version); the gateway loaded each"
+                    + " candidate by moving alias '"
+                    + Demo.CANDIDATE
+                    + "' to it.\nthroughput: --requests sent"
                     + " at once, answers per second\nfrom the first send to the last answer;"
                     + " p50/p99: as many requests paced at %.1f/s (half the champion's"
                     + " throughput),\nfrom the intended send time to the result read from"
                     + " Kafka.\n",
                 s.rows().isEmpty() ? 0.0 : s.rows().get(0).measurement().pacedRate()));
+    sb.append("pruner policy: ").append(s.policy()).append('\n');
+    s.paretoReport()
+        .ifPresent(
+            r ->
+                sb.append("Pareto report: ")
+                    .append(r.path())
+                    .append("\n               ")
+                    .append(r.url())
+                    .append('\n'));
     sb.append(
         String.format(
             Locale.ROOT,

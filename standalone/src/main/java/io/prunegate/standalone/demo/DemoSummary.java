@@ -1,13 +1,18 @@
 package io.prunegate.standalone.demo;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a demo run produced: the per-variant rows, the live traffic tally, the service URLs and what
  * it reused from earlier runs.
  *
- * @param rows one per alias measured (champion first)
+ * @param rows one per variant measured (the champion first, then every other version in order)
+ * @param paretoReport the pruner job's Pareto report, when it wrote one
+ * @param policy the pruner's policy in one line (methods, data, acceptance rule, alias)
  * @param liveSent live requests sent while the pruner worked
  * @param liveAnswered live requests answered
  * @param liveServedBy live ok answers by {@code v<version>/<alias>}
@@ -19,6 +24,8 @@ import java.util.Map;
  */
 public record DemoSummary(
     List<VariantRow> rows,
+    Optional<Report> paretoReport,
+    String policy,
     int liveSent,
     int liveAnswered,
     Map<String, Integer> liveServedBy,
@@ -28,7 +35,16 @@ public record DemoSummary(
     List<String> reused,
     double seconds) {
 
+  /**
+   * The pruner's Pareto report (accuracy against throughput of every candidate, the front drawn).
+   *
+   * @param path its copy in the demo's work directory
+   * @param url where the registry serves it
+   */
+  public record Report(Path path, String url) {}
+
   public DemoSummary {
+    Objects.requireNonNull(paretoReport, "paretoReport");
     rows = List.copyOf(rows);
     liveServedBy = Map.copyOf(liveServedBy);
     reused = List.copyOf(reused);
@@ -39,7 +55,12 @@ public record DemoSummary(
     return liveSent == liveAnswered && rows.stream().allMatch(r -> r.measurement().missing() == 0);
   }
 
-  /** The row of {@code alias}. */
+  /** The rows of the variants {@code method} made. */
+  public List<VariantRow> rowsOf(String method) {
+    return rows.stream().filter(r -> method.equals(r.method())).toList();
+  }
+
+  /** The row of {@code alias} (the first, for {@code candidate}). */
   public VariantRow row(String alias) {
     return rows.stream()
         .filter(r -> r.alias().equals(alias))

@@ -11,7 +11,11 @@ public final class SummaryTable {
     "variant",
     "version",
     "method",
+    "verdict",
     "layers",
+    "attn+ffn",
+    "heads",
+    "ffn width",
     "params kept",
     "accuracy",
     "answered",
@@ -32,20 +36,37 @@ public final class SummaryTable {
     return kept;
   }
 
-  /** The table, one line per row, with a header and a rule. */
+  /** {@code kept/whole} of a count the original model (the first row, the champion) has. */
+  private static String ofWhole(long kept, long whole) {
+    return whole <= 0 ? String.valueOf(kept) : kept + "/" + whole;
+  }
+
+  /**
+   * The table, one line per row, with a header and a rule. The first row is the full model (the
+   * champion): heads and FFN width are given against its.
+   */
   public static String render(List<VariantRow> rows) {
     List<String[]> cells = new ArrayList<>();
     cells.add(HEADER);
+    VariantRow.Kept whole = rows.isEmpty() ? VariantRow.Kept.UNKNOWN : rows.get(0).kept();
     for (VariantRow r : rows) {
       AliasMeasurement m = r.measurement();
+      VariantRow.Kept k = r.kept();
       cells.add(
           new String[] {
             r.alias() + " (" + r.variant() + ")",
             "v" + r.version(),
-            r.method(),
+            r.method() == null || r.method().isEmpty() ? "-" : r.method(),
+            r.verdict().isEmpty() ? "-" : r.verdict(),
             layers(r),
+            k.attentionSublayers() + "+" + k.ffnSublayers(),
+            ofWhole(k.attentionHeads(), whole.attentionHeads()),
+            whole.ffnChannels() <= 0
+                ? "-"
+                : String.format(
+                    Locale.ROOT, "%.0f%%", 100.0 * k.ffnChannels() / whole.ffnChannels()),
             String.format(
-                Locale.ROOT, "%.1fM (%.0f%%)", r.parameters() / 1e6, 100 * r.parametersKept()),
+                Locale.ROOT, "%.1fM (%.0f%%)", r.parameters() / 1e6, 100 * k.parametersKept()),
             String.format(Locale.ROOT, "%.1f%%", 100 * m.accuracy()),
             m.answered() + "/" + m.sent(),
             String.format(Locale.ROOT, "%.1f/s", m.throughputPerSecond()),
@@ -65,7 +86,7 @@ public final class SummaryTable {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.length; i++) {
         // Text columns left-aligned, figures right-aligned.
-        String fmt = i < 3 ? "%-" + width[i] + "s" : "%" + width[i] + "s";
+        String fmt = i < 4 ? "%-" + width[i] + "s" : "%" + width[i] + "s";
         line.append(i == 0 ? "" : "  ").append(String.format(Locale.ROOT, fmt, row[i]));
       }
       sb.append(line.toString().stripTrailing()).append('\n');

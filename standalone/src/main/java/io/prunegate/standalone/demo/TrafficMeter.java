@@ -52,12 +52,15 @@ public final class TrafficMeter {
   public AliasMeasurement measure(
       String alias, int version, int requests, double pacedRate, Duration timeout) {
     String ref = model + ":" + version;
-    LoadPlan burst = plan(alias + "-burst", ref, requests, 0);
+    // Request ids derive from the plan's name: one name per version, since an alias (candidate)
+    // is measured at several versions.
+    String phase = alias + "-v" + version;
+    LoadPlan burst = plan(phase + "-burst", ref, requests, 0);
     PhaseReport b = run.run(burst, timeout);
     Score sb = score(burst);
     double throughput = sb.throughput();
     double rate = pacedRate > 0 ? pacedRate : Math.max(1, throughput / 2);
-    LoadPlan paced = plan(alias + "-paced", ref, requests, rate);
+    LoadPlan paced = plan(phase + "-paced", ref, requests, rate);
     PhaseReport p = run.run(paced, timeout);
     Score sp = score(paced);
     Map<String, Integer> servedBy = new TreeMap<>();

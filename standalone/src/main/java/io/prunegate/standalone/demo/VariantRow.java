@@ -1,17 +1,18 @@
 package io.prunegate.standalone.demo;
 
 /**
- * One line of the demo's summary: a registered variant (what it keeps, from its bundle manifest)
- * and how it did through Kafka.
+ * One line of the demo's summary: a registered variant (what it keeps, from its bundle manifest),
+ * the pruner's verdict on it and how it did through Kafka.
  *
- * @param alias the alias it serves under
+ * @param alias the alias it was measured under ({@code champion}, {@code challenger} or {@code
+ *     candidate})
  * @param version its registry version
- * @param variant the bundle's variant name (e.g. {@code chip-d12}, {@code chip-d5})
- * @param method how it was made ({@code chip}, ...)
- * @param layers layers kept
- * @param parentLayers layers of the original model
- * @param parameters backbone parameters kept
- * @param parentParameters backbone parameters of the original model
+ * @param variant the bundle's variant name (e.g. {@code chip-d12}, {@code finercut-r25})
+ * @param method how it was made ({@code chip}, {@code finercut}, {@code llm-pruner}, or none for
+ *     the champion)
+ * @param kept what of the original model it keeps
+ * @param verdict the pruner job's verdict: {@code best} (the challenger), {@code accepted}, {@code
+ *     not accepted}, {@code baseline} for the champion; empty when no job result names it
  * @param measurement what the demo measured for it
  */
 public record VariantRow(
@@ -19,14 +20,46 @@ public record VariantRow(
     int version,
     String variant,
     String method,
-    int layers,
-    int parentLayers,
-    long parameters,
-    long parentParameters,
+    Kept kept,
+    String verdict,
     AliasMeasurement measurement) {
 
-  /** Fraction of the original backbone parameters kept. */
-  public double parametersKept() {
-    return parentParameters == 0 ? 1.0 : (double) parameters / parentParameters;
+  /**
+   * The structure a variant keeps, from its manifest: layers, attention and FFN sublayers,
+   * attention heads and FFN channels (summed over layers), backbone parameters; each with the
+   * original model's where the manifest records it.
+   */
+  public record Kept(
+      int layers,
+      int parentLayers,
+      int attentionSublayers,
+      int ffnSublayers,
+      int attentionHeads,
+      long ffnChannels,
+      long parameters,
+      long parentParameters) {
+
+    /** A manifest without a structure section (bundles written before it existed). */
+    public static final Kept UNKNOWN = new Kept(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Fraction of the original backbone parameters kept. */
+    public double parametersKept() {
+      return parentParameters == 0 ? 1.0 : (double) parameters / parentParameters;
+    }
+  }
+
+  /** Layers kept. */
+  public int layers() {
+    return kept.layers();
+  }
+
+  /** Layers of the original model. */
+  public int parentLayers() {
+    return kept.parentLayers();
+  }
+
+  /** Backbone parameters kept. */
+  public long parameters() {
+    return kept.parameters();
   }
 }

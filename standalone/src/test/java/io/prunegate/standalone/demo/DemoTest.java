@@ -1,15 +1,20 @@
 package io.prunegate.standalone.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.events.ModelRef;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,11 +30,24 @@ class DemoTest {
   private DemoOptions options() {
     // 40 test texts, 40 requests per phase, free ports: small enough for the default test run.
     return new DemoOptions(
-        work, true, false, "support-tickets", 40, 40, 4, 0.5, 0, 0, 0, 2, Duration.ofMinutes(8));
+        work,
+        true,
+        false,
+        "support-tickets",
+        40,
+        40,
+        4,
+        0.5,
+        0,
+        0,
+        0,
+        2,
+        Duration.ofMinutes(8),
+        Optional.empty());
   }
 
   @Test
-  void demoAnswersEveryRequestAndServesTheChipTunedChallengerThenReusesItsState() {
+  void demoRunsEveryMethodMeasuresEveryVariantServesTheBestThenReusesItsState() throws IOException {
     ByteArrayOutputStream first = new ByteArrayOutputStream();
     DemoSummary s;
     try (Demo demo = new Demo(options(), console(first))) {
@@ -41,28 +59,47 @@ class DemoTest {
 
     assertTrue(s.allAnswered(), report);
     assertTrue(s.liveSent() > 0, report);
-    VariantRow champion = s.row(ModelRef.CHAMPION);
+    VariantRow champion = s.rows().get(0);
+    assertEquals(ModelRef.CHAMPION, champion.alias(), report);
     VariantRow challenger = s.row(ModelRef.CHALLENGER);
     assertEquals(champion.parentLayers(), champion.layers(), report);
-    assertEquals("chip", challenger.method(), report);
+    // The built-in policy runs all three methods: each registered a variant, each measured.
+    for (String method : List.of("chip", "finercut", "llm-pruner")) {
+      assertFalse(s.rowsOf(method).isEmpty(), method + " has no row:\n" + report);
+    }
+    assertTrue(List.of("chip", "finercut", "llm-pruner").contains(challenger.method()), report);
+    assertEquals("best", challenger.verdict(), report);
     assertTrue(challenger.version() > champion.version(), report);
-    assertTrue(challenger.parameters() <= champion.parameters(), report);
-    // Every request addressed to the challenger was answered ok by the challenger's version.
-    AliasMeasurement m = challenger.measurement();
-    assertEquals(m.sent(), m.ok(), report);
-    assertEquals(Map.of("v" + challenger.version(), m.sent()), m.servedBy(), report);
-    assertEquals(
-        Map.of("v" + champion.version(), champion.measurement().sent()),
-        champion.measurement().servedBy(),
+    for (VariantRow r : s.rows()) {
+      // Every request addressed to a variant was answered ok by that variant's version.
+      AliasMeasurement m = r.measurement();
+      assertEquals(m.sent(), m.ok(), report);
+      assertEquals(Map.of("v" + r.version(), m.sent()), m.servedBy(), report);
+      assertTrue(r.parameters() <= champion.parameters(), report);
+      // Five classes (chance 20%): every variant must have learnt the task.
+      assertTrue(m.accuracy() > 0.6, r.variant() + "\n" + report);
+      assertTrue(m.throughputPerSecond() > 0 && m.latency().count() == 40, report);
+    }
+    // FinerCut removed sublayers, LLM-Pruner heads and FFN channels: the table shows what each
+    // kept.
+    VariantRow finercut = s.rowsOf("finercut").get(0);
+    assertTrue(
+        finercut.kept().attentionSublayers() + finercut.kept().ffnSublayers()
+            < 2 * finercut.parentLayers(),
+        report);
+    VariantRow llm = s.rowsOf("llm-pruner").get(0);
+    assertTrue(
+        llm.kept().ffnChannels() < champion.kept().ffnChannels()
+            || llm.kept().attentionHeads() < champion.kept().attentionHeads(),
         report);
     // Once loaded, the challenger took its share of the live traffic to the bare model name.
     assertTrue(
         s.liveServedBy().containsKey("v" + challenger.version() + "/challenger"),
         s.liveServedBy().toString());
-    // Five classes (chance 20%): both variants must have learnt the task.
-    assertTrue(champion.measurement().accuracy() > 0.6, report);
-    assertTrue(m.accuracy() > 0.6, report);
-    assertTrue(m.throughputPerSecond() > 0 && m.latency().count() == 40, report);
+    DemoSummary.Report pareto = s.paretoReport().orElseThrow(() -> new AssertionError(report));
+    assertTrue(Files.readString(pareto.path()).contains("<svg"), pareto.toString());
+    assertTrue(report.contains("Pareto report: " + pareto.path()), report);
+    assertTrue(report.contains("pruner policy: methods [chip, finercut, llm-pruner]"), report);
     assertTrue(report.contains("/v2/models/support-tickets/infer"), report);
     assertTrue(report.contains("/metrics"), report);
 
@@ -80,8 +117,12 @@ class DemoTest {
         out2.contains("reusing registered champion support-tickets v" + champion.version()), out2);
     assertTrue(out2.contains("reusing the challenger v" + challenger.version()), out2);
     assertEquals(challenger.version(), s2.row(ModelRef.CHALLENGER).version());
-    AliasMeasurement m2 = s2.row(ModelRef.CHALLENGER).measurement();
-    assertEquals(Map.of("v" + challenger.version(), m2.sent()), m2.servedBy(), out2);
+    assertEquals(s.rows().size(), s2.rows().size(), out2);
+    for (VariantRow r : s2.rows()) {
+      AliasMeasurement m2 = r.measurement();
+      assertEquals(Map.of("v" + r.version(), m2.sent()), m2.servedBy(), out2);
+    }
+    assertTrue(s2.paretoReport().isPresent(), out2);
   }
 
   private static DemoConsole console(ByteArrayOutputStream buf) {
