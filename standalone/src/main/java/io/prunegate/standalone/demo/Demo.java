@@ -607,16 +607,18 @@ public final class Demo implements AutoCloseable {
     client.downloadArtifact(artifact, dir.resolve(VariantBundle.MANIFEST));
     BundleManifest manifest = VariantBundle.readManifest(dir);
     BundleManifest.Structure st = manifest.structure();
+    // the pruner's name and verdict, as its Pareto report shows them
+    Optional<JobResult.Variant> judged = job.flatMap(j -> j.variant(version));
     String verdict =
         version == job.flatMap(j -> Optional.ofNullable(j.bestVersion())).orElse(-1)
             ? "best"
-            : job.flatMap(j -> j.variant(version))
-                .map(v -> v.accepted() ? "accepted" : "not accepted")
-                .orElse(alias.equals(ModelRef.CHAMPION) ? "baseline" : "");
+            : judged
+                .map(v -> v.baseline() ? "baseline" : v.accepted() ? "accepted" : "not accepted")
+                .orElse("");
     return new VariantRow(
         alias,
         version,
-        manifest.variant(),
+        judged.map(JobResult.Variant::variant).orElse(manifest.variant()),
         mv.method(),
         st == null
             ? VariantRow.Kept.UNKNOWN

@@ -7,12 +7,14 @@ package io.prunegate.standalone.demo;
  * @param alias the alias it was measured under ({@code champion}, {@code challenger} or {@code
  *     candidate})
  * @param version its registry version
- * @param variant the bundle's variant name (e.g. {@code chip-d12}, {@code finercut-r25})
+ * @param variant the variant's name in the pruner's report (e.g. {@code chip-early-exit}, {@code
+ *     finercut-r25}), else its bundle's
  * @param method how it was made ({@code chip}, {@code finercut}, {@code llm-pruner}, or none for
  *     the champion)
  * @param kept what of the original model it keeps
  * @param verdict the pruner job's verdict: {@code best} (the challenger), {@code accepted}, {@code
- *     not accepted}, {@code baseline} for the champion; empty when no job result names it
+ *     not accepted}, {@code baseline} (the pruner's reference: the parent with chips trained as the
+ *     candidates'); empty when no job result names it (the champion)
  * @param measurement what the demo measured for it
  */
 public record VariantRow(
