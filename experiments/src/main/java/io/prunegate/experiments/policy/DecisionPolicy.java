@@ -1,12 +1,12 @@
 package io.prunegate.experiments.policy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.prunegate.events.ModelRef;
@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -39,7 +40,6 @@ public record DecisionPolicy(DecisionRules defaults, Map<String, RuleOverrides> 
   private static final JsonMapper MAPPER =
       StrictJson.builder(8)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .defaultSetterInfo(JsonSetter.Value.construct(Nulls.FAIL, Nulls.FAIL))
           .defaultPropertyInclusion(
               JsonInclude.Value.construct(
                   JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
@@ -77,19 +77,32 @@ public record DecisionPolicy(DecisionRules defaults, Map<String, RuleOverrides> 
   public static DecisionPolicy parse(String json) {
     Document doc;
     try {
-      doc = MAPPER.readValue(json, Document.class);
+      JsonNode tree = MAPPER.readTree(json);
+      if (tree == null || !tree.isObject()) {
+        throw new DecisionPolicyException(
+            "",
+            "must be a JSON object, was "
+                + (tree == null ? "empty" : tree.getNodeType().name().toLowerCase(Locale.ROOT)));
+      }
+      refuseNulls(tree, "");
+      doc = MAPPER.treeToValue(tree, Document.class);
     } catch (UnrecognizedPropertyException e) {
       throw new DecisionPolicyException(
           StrictJson.path(e.getPath()),
           "unknown field (known: " + String.join(", ", known(e)) + ")");
     } catch (JsonMappingException e) {
       String path = StrictJson.path(e.getPath());
-      throw new DecisionPolicyException(path == null ? "" : path, e.getOriginalMessage());
+      if (path == null) {
+        // the document itself, e.g. trailing tokens after the object
+        throw new DecisionPolicyException("", e.getOriginalMessage());
+      }
+      throw new DecisionPolicyException(
+          path,
+          e instanceof MismatchedInputException m
+              ? expected(m.getTargetType())
+              : e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw new DecisionPolicyException("", "not valid JSON: " + e.getOriginalMessage());
-    }
-    if (doc == null) {
-      throw new DecisionPolicyException("", "must be a JSON object, was null");
     }
     DecisionRules defaults = DecisionRules.DEFAULTS.with(doc.defaults(), "defaults");
     return new DecisionPolicy(defaults, doc.models() == null ? Map.of() : doc.models());
@@ -122,6 +135,39 @@ public record DecisionPolicy(DecisionRules defaults, Map<String, RuleOverrides> 
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a decision policy", e);
     }
+  }
+
+  /**
+   * Refuses an explicit JSON null anywhere: a record reads a missing field and a null one alike (as
+   * "inherit"), and a null written by hand is more likely a mistake than a wish to inherit.
+   */
+  private static void refuseNulls(JsonNode node, String path) {
+    var fields = node.fields();
+    while (fields.hasNext()) {
+      var f = fields.next();
+      String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+      if (f.getValue().isNull()) {
+        throw new DecisionPolicyException(at, "must not be null (leave the field out to inherit)");
+      }
+      refuseNulls(f.getValue(), at);
+    }
+  }
+
+  /** What a field of {@code type} must be, in the words of the policy's documentation. */
+  private static String expected(Class<?> type) {
+    if (type == Double.class) {
+      return "must be a number";
+    }
+    if (type == Long.class) {
+      return "must be a whole number";
+    }
+    if (type == Boolean.class) {
+      return "must be true or false";
+    }
+    if (type == String.class) {
+      return "must be a string (an ISO-8601 duration such as P7D)";
+    }
+    return "must be a JSON object";
   }
 
   private static TreeSet<String> known(UnrecognizedPropertyException e) {
