@@ -142,9 +142,7 @@ public record DecisionPolicy(DecisionRules defaults, Map<String, RuleOverrides> 
    * "inherit"), and a null written by hand is more likely a mistake than a wish to inherit.
    */
   private static void refuseNulls(JsonNode node, String path) {
-    var fields = node.fields();
-    while (fields.hasNext()) {
-      var f = fields.next();
+    for (Map.Entry<String, JsonNode> f : node.properties()) {
       String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
       if (f.getValue().isNull()) {
         throw new DecisionPolicyException(at, "must not be null (leave the field out to inherit)");
