@@ -335,7 +335,14 @@ final class ArtifactTransfer {
                     held[0] = buf;
                     if (resp.writeQueueFull()) {
                       file.pause();
-                      resp.drainHandler(v -> file.resume());
+                      // the queue can drain after the file ended and closed (the last chunk
+                      // filled it again): resuming a closed file throws on the event loop
+                      resp.drainHandler(
+                          v -> {
+                            if (!closed[0]) {
+                              file.resume();
+                            }
+                          });
                     }
                   });
               file.exceptionHandler(
