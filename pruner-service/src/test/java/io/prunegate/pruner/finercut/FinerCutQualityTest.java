@@ -7,9 +7,12 @@ import io.prunegate.model.importer.DefaultModel;
 import io.prunegate.model.importer.DefaultModels;
 import io.prunegate.model.runtime.LoadedModel;
 import io.prunegate.model.runtime.RuntimeOptions;
+import io.prunegate.pruner.chip.ChipRecipe;
+import io.prunegate.pruner.chip.ChipTuningOptions;
 import io.prunegate.pruner.data.CalibrationText;
 import io.prunegate.pruner.data.DatasetColumns;
 import io.prunegate.pruner.data.DatasetReader;
+import io.prunegate.pruner.data.DatasetSplits;
 import io.prunegate.pruner.data.LabelledDataset;
 import io.prunegate.pruner.data.QualityData;
 import io.prunegate.pruner.evaluation.VariantEvaluator;
@@ -28,14 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * FinerCut on bge-small-en-v1.5 with SST-2 (quality profile, needs PRUNEGATE_DATA), task-aware: a
- * last-layer linear chip is trained on the unpruned backbone (4,000 train sentences, 500 more for
- * early stopping); the removal order up to 37.5% of the 24 sublayers is then searched with the chip
- * criterion (JS divergence of that chip's class distributions) on 256 SST-2 train sentences, one
- * sequence each; at 12.5%, 25% and 37.5% removed the same chip training runs on the pruned backbone
- * and is evaluated on dev.tsv: accuracy, the attention/FFN mix removed and batch-32 throughput
- * against the unpruned model. Target: at 25% removed, at least 97% of the unpruned model's chip
- * accuracy.
+ * FinerCut on bge-small-en-v1.5 with SST-2 (quality profile, needs PRUNEGATE_DATA), task-aware and
+ * chipped as {@link FinerCutMethod} does: the chip-tuning recipe ({@link ChipRecipe}: MLP heads,
+ * ensembles of 5, pooling chosen on validation; 4,000 train sentences, 500 more for validation)
+ * trains the unpruned backbone's reference chip without exits; the removal order up to 37.5% of the
+ * 24 sublayers is searched with the chip criterion (JS divergence of that chip's class
+ * distributions) on 256 SST-2 train sentences, one sequence each; the unpruned bundle and those at
+ * 12.5%, 25% and 37.5% removed then get the recipe's served chips (early exit within 1.0 point
+ * where it saves layers) and are evaluated on dev.tsv: accuracy, the attention/FFN mix removed and
+ * batch-32 throughput against the unpruned model in alternating rounds. Target: at 25% removed, at
+ * least 97% of the unpruned model's accuracy.
  */
 @Tag("quality")
 class FinerCutQualityTest {
@@ -69,14 +74,17 @@ class FinerCutQualityTest {
 
     Path modelDir = DefaultModels.ensureImported(DefaultModel.BGE_SMALL_EN_V15).directory();
     FinerCutOptions options = FinerCutOptions.defaults().withSearchRatio(0.375);
-    PrunedChips chips = new PrunedChips(PrunedChips.Settings.defaults(), runtime);
+    DatasetSplits splits = new DatasetSplits(train, validation, Optional.empty());
+    ChipTuningOptions recipe = ChipTuningOptions.defaults().withThreads(2);
     List<Path> bundles = new ArrayList<>();
+    Path reference = tmp.resolve("reference-chip");
     Path unpruned = tmp.resolve(FinerCutVariant.name(0));
     try (LoadedModel model = LoadedModel.load(modelDir, runtime)) {
+      FinerCutVariant.writeUnpruned(model, options, reference);
       FinerCutVariant.writeUnpruned(model, options, unpruned);
     }
-    // The unpruned model's chip: the accuracy baseline and the criterion's reference.
-    chips.train(unpruned, train, validation, ProgressListener.NONE);
+    // The criterion compares the class distributions of the full-depth chip alone: no exits.
+    new ChipRecipe(recipe.withEarlyExit(false)).apply(reference, splits, ProgressListener.NONE);
     bundles.add(unpruned);
     RemovalOrder order;
     try (LoadedModel model = LoadedModel.load(modelDir, runtime)) {
@@ -93,7 +101,7 @@ class FinerCutQualityTest {
               .search(
                   model,
                   calibration,
-                  FinerCut.criterion(model, FinerCut.Criterion.CHIP_JS, Optional.of(unpruned)),
+                  FinerCut.criterion(model, FinerCut.Criterion.CHIP_JS, Optional.of(reference)),
                   ProgressListener.NONE);
       for (int i = 1; i < RATIOS.length; i++) {
         Path dir = tmp.resolve(FinerCutVariant.name(RATIOS[i]));
@@ -118,10 +126,9 @@ class FinerCutQualityTest {
     VariantEvaluator evaluator = new VariantEvaluator(runtime, 0);
     double[] accuracy = new double[RATIOS.length];
     Map<String, Path> byName = new LinkedHashMap<>();
+    ChipRecipe chips = new ChipRecipe(recipe);
     for (int i = 0; i < RATIOS.length; i++) {
-      if (i > 0) {
-        chips.train(bundles.get(i), train, validation, ProgressListener.NONE);
-      }
+      chips.apply(bundles.get(i), splits, ProgressListener.NONE);
       accuracy[i] = evaluator.evaluate(bundles.get(i), dev).accuracy();
       byName.put(i == 0 ? "full" : FinerCutVariant.name(RATIOS[i]), bundles.get(i));
     }
@@ -146,12 +153,12 @@ class FinerCutQualityTest {
           bench.batches() * 32 / bench.seconds().get(name),
           bench.ratios().get(name));
     }
-    assertTrue(accuracy[0] > 0.85, "unpruned chip accuracy " + accuracy[0]);
+    assertTrue(accuracy[0] > 0.85, "unpruned accuracy " + accuracy[0]);
     assertTrue(
         accuracy[2] >= 0.97 * accuracy[0],
         String.format(
             Locale.ROOT,
-            "25%% removed keeps %.2f%% of the unpruned chip accuracy (%.4f vs %.4f), target 97%%",
+            "25%% removed keeps %.2f%% of the unpruned accuracy (%.4f vs %.4f), target 97%%",
             100 * accuracy[2] / accuracy[0],
             accuracy[2],
             accuracy[0]));
