@@ -6,17 +6,24 @@ import java.util.Objects;
 /**
  * The Kafka topic names PruneGate uses. Every name can be overridden, so that several deployments
  * can share one cluster; {@link #fromEnvironment(Map)} reads {@code PRUNEGATE_TOPIC_REQUESTS},
- * {@code PRUNEGATE_TOPIC_RESULTS}, {@code PRUNEGATE_TOPIC_DLQ}, {@code PRUNEGATE_TOPIC_FEEDBACK}
- * and {@code PRUNEGATE_TOPIC_MODEL_EVENTS}.
+ * {@code PRUNEGATE_TOPIC_RESULTS}, {@code PRUNEGATE_TOPIC_DLQ}, {@code PRUNEGATE_TOPIC_FEEDBACK},
+ * {@code PRUNEGATE_TOPIC_MODEL_EVENTS} and {@code PRUNEGATE_TOPIC_SHADOW_RESULTS}. The shadow
+ * results topic carries the answers of shadow copies: the same record as a result, keyed like it.
  */
 public record Topics(
-    String requests, String results, String deadLetter, String feedback, String modelEvents) {
+    String requests,
+    String results,
+    String deadLetter,
+    String feedback,
+    String modelEvents,
+    String shadowResults) {
 
   public static final String DEFAULT_REQUESTS = "prunegate.requests";
   public static final String DEFAULT_RESULTS = "prunegate.results";
   public static final String DEFAULT_DEAD_LETTER = "prunegate.requests.dlq";
   public static final String DEFAULT_FEEDBACK = "prunegate.feedback";
   public static final String DEFAULT_MODEL_EVENTS = "prunegate.model-events";
+  public static final String DEFAULT_SHADOW_RESULTS = "prunegate.shadow-results";
 
   public Topics {
     requireTopicName(requests, "requests");
@@ -24,6 +31,7 @@ public record Topics(
     requireTopicName(deadLetter, "deadLetter");
     requireTopicName(feedback, "feedback");
     requireTopicName(modelEvents, "modelEvents");
+    requireTopicName(shadowResults, "shadowResults");
   }
 
   /** The default topic names. */
@@ -33,7 +41,8 @@ public record Topics(
         DEFAULT_RESULTS,
         DEFAULT_DEAD_LETTER,
         DEFAULT_FEEDBACK,
-        DEFAULT_MODEL_EVENTS);
+        DEFAULT_MODEL_EVENTS,
+        DEFAULT_SHADOW_RESULTS);
   }
 
   /** The defaults, overridden by the {@code PRUNEGATE_TOPIC_*} entries present in {@code env}. */
@@ -43,7 +52,8 @@ public record Topics(
         env.getOrDefault("PRUNEGATE_TOPIC_RESULTS", DEFAULT_RESULTS),
         env.getOrDefault("PRUNEGATE_TOPIC_DLQ", DEFAULT_DEAD_LETTER),
         env.getOrDefault("PRUNEGATE_TOPIC_FEEDBACK", DEFAULT_FEEDBACK),
-        env.getOrDefault("PRUNEGATE_TOPIC_MODEL_EVENTS", DEFAULT_MODEL_EVENTS));
+        env.getOrDefault("PRUNEGATE_TOPIC_MODEL_EVENTS", DEFAULT_MODEL_EVENTS),
+        env.getOrDefault("PRUNEGATE_TOPIC_SHADOW_RESULTS", DEFAULT_SHADOW_RESULTS));
   }
 
   private static void requireTopicName(String name, String role) {

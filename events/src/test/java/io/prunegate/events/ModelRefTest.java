@@ -33,6 +33,7 @@ class ModelRefTest {
     Topics t = Topics.fromEnvironment(Map.of("PRUNEGATE_TOPIC_REQUESTS", "tenant-a.requests"));
     assertEquals("tenant-a.requests", t.requests());
     assertEquals(Topics.DEFAULT_RESULTS, t.results());
-    assertThrows(IllegalArgumentException.class, () -> new Topics("bad topic", "r", "d", "f", "m"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Topics("bad topic", "r", "d", "f", "m", "s"));
   }
 }

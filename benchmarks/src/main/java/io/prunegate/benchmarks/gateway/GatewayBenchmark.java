@@ -113,7 +113,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
             prefix + ".results",
             prefix + ".requests.dlq",
             prefix + ".feedback",
-            o.gateway().get(GatewayOptions.TOPIC_MODEL_EVENTS));
+            o.gateway().get(GatewayOptions.TOPIC_MODEL_EVENTS),
+            prefix + ".shadow-results");
     createTopics(o.bootstrap(), topics);
     GatewayConfig config =
         GatewayConfig.from(
@@ -123,6 +124,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
                 .with(GatewayOptions.TOPIC_RESULTS, topics.results())
                 .with(GatewayOptions.TOPIC_DLQ, topics.deadLetter())
                 .with(GatewayOptions.TOPIC_FEEDBACK, topics.feedback())
+                .with(GatewayOptions.TOPIC_SHADOW_RESULTS, topics.shadowResults())
                 .with(GatewayOptions.GROUP_ID, prefix + "-group")
                 .with(GatewayOptions.REGISTRY_URL, o.registryUrl())
                 .with(GatewayOptions.REGISTRY_TOKEN, o.registryToken())
@@ -200,7 +202,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
                   new NewTopic(t.requests(), 3, (short) 1),
                   new NewTopic(t.results(), 3, (short) 1),
                   new NewTopic(t.deadLetter(), 1, (short) 1),
-                  new NewTopic(t.feedback(), 1, (short) 1)))
+                  new NewTopic(t.feedback(), 1, (short) 1),
+                  new NewTopic(t.shadowResults(), 3, (short) 1)))
           .all()
           .get();
     }

@@ -90,7 +90,7 @@ public record GatewayConfig(
    * The Kafka path.
    *
    * @param bootstrapServers Kafka bootstrap servers
-   * @param topics topic names (requests, results, DLQ, feedback, model events)
+   * @param topics topic names (requests, results, DLQ, feedback, model events, shadow results)
    * @param groupId consumer group of the requests topic
    * @param groupInstanceId static group membership id (a restarted instance takes its partitions
    *     back at once, without a rebalance), or null
@@ -136,7 +136,8 @@ public record GatewayConfig(
               values.get(GatewayOptions.TOPIC_RESULTS),
               values.get(GatewayOptions.TOPIC_DLQ),
               values.get(GatewayOptions.TOPIC_FEEDBACK),
-              values.get(GatewayOptions.TOPIC_MODEL_EVENTS)),
+              values.get(GatewayOptions.TOPIC_MODEL_EVENTS),
+              values.get(GatewayOptions.TOPIC_SHADOW_RESULTS)),
           values.get(GatewayOptions.GROUP_ID),
           values.get(GatewayOptions.GROUP_INSTANCE_ID),
           values.get(GatewayOptions.DELIVERY),

@@ -138,6 +138,14 @@ public final class GatewayOptions {
           .doc("model-events topic (hot swap)")
           .in(TABLE);
 
+  public static final Option<String> TOPIC_SHADOW_RESULTS =
+      Option.define("shadow-results topic", STRING)
+          .flag("--topic-shadow-results")
+          .env("PRUNEGATE_TOPIC_SHADOW_RESULTS")
+          .byDefault(Topics.DEFAULT_SHADOW_RESULTS)
+          .doc("shadow answers topic (same record as a result, keyed like it)")
+          .in(TABLE);
+
   public static final Option<String> REGISTRY_URL =
       Option.define("registry URL", STRING)
           .flag("--registry-url")

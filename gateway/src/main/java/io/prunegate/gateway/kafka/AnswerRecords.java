@@ -4,6 +4,7 @@ import io.prunegate.events.ClassificationResult;
 import io.prunegate.events.EventCodec;
 import io.prunegate.events.EventHeaders;
 import io.prunegate.events.InvalidRecordException;
+import io.prunegate.events.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,26 +12,40 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * The records the gateway writes for a request record: its result (keyed like the request, with the
- * correlation id) or its dead letter (the original key, value and headers, plus the reason, the
- * offending field and the original topic, partition and offset).
+ * correlation id), its shadow copy's result (the same record on the shadow-results topic) or its
+ * dead letter (the original key, value and headers, plus the reason, the offending field and the
+ * original topic, partition and offset).
  */
 public final class AnswerRecords {
 
   private final String resultsTopic;
+  private final String shadowResultsTopic;
   private final String deadLetterTopic;
 
-  public AnswerRecords(String resultsTopic, String deadLetterTopic) {
-    this.resultsTopic = resultsTopic;
-    this.deadLetterTopic = deadLetterTopic;
+  public AnswerRecords(Topics topics) {
+    this.resultsTopic = topics.results();
+    this.shadowResultsTopic = topics.shadowResults();
+    this.deadLetterTopic = topics.deadLetter();
   }
 
   /** The result record answering {@code request}. */
   public ProducerRecord<byte[], byte[]> result(
       ConsumerRecord<byte[], byte[]> request, ClassificationResult result) {
+    return result(resultsTopic, request, result);
+  }
+
+  /** The record of the shadow copy's answer to {@code request}: keyed and built like its result. */
+  public ProducerRecord<byte[], byte[]> shadowResult(
+      ConsumerRecord<byte[], byte[]> request, ClassificationResult result) {
+    return result(shadowResultsTopic, request, result);
+  }
+
+  private static ProducerRecord<byte[], byte[]> result(
+      String topic, ConsumerRecord<byte[], byte[]> request, ClassificationResult result) {
     byte[] key =
         request.key() != null ? request.key() : result.id().getBytes(StandardCharsets.UTF_8);
     ProducerRecord<byte[], byte[]> out =
-        new ProducerRecord<>(resultsTopic, key, EventCodec.get().encode(result));
+        new ProducerRecord<>(topic, key, EventCodec.get().encode(result));
     Header corr = request.headers().lastHeader(EventHeaders.CORRELATION_ID);
     out.headers()
         .add(

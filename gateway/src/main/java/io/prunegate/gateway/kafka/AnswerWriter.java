@@ -3,17 +3,19 @@ package io.prunegate.gateway.kafka;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How the answers of the Kafka path reach {@code prunegate.results} (or the dead-letter topic) and
- * how the offsets they cover are committed: one implementation per delivery mode, both over the
- * same {@link PartitionLedger}s. {@link AtLeastOnceWriter} sends each answer at once, from the
- * thread that completed it, and commits settled offsets; {@link TransactionalWriter} parks answers
- * and the consumer thread writes them in a transaction with their offsets.
+ * How the answers of the Kafka path reach {@code prunegate.results} (or the dead-letter topic, and
+ * shadow answers {@code prunegate.shadow-results}) and how the offsets they cover are committed:
+ * one implementation per delivery mode, both over the same {@link PartitionLedger}s. {@link
+ * AtLeastOnceWriter} sends each answer at once, from the thread that completed it, and commits
+ * settled offsets; {@link TransactionalWriter} parks answers and the consumer thread writes them in
+ * a transaction with their offsets.
  */
 sealed interface AnswerWriter permits AtLeastOnceWriter, TransactionalWriter {
 
@@ -29,6 +31,18 @@ sealed interface AnswerWriter permits AtLeastOnceWriter, TransactionalWriter {
       long offset,
       ProducerRecord<byte[], byte[]> answer,
       Supplier<ProducerRecord<byte[], byte[]>> smaller);
+
+  /**
+   * Writes the answer to the request at {@code offset} and the answer of its shadow copy, once that
+   * exists (any thread). The request settles only when both are written, so a commit never passes a
+   * shadow answer that could still be lost; in exactly-once mode both go out in the transaction
+   * that commits the offset.
+   */
+  void writeWithShadow(
+      PartitionLedger ledger,
+      long offset,
+      ProducerRecord<byte[], byte[]> answer,
+      CompletionStage<ProducerRecord<byte[], byte[]>> shadowAnswer);
 
   /** Commits what is settled; called every commit interval (consumer thread). */
   void commit(Collection<TopicPartition> assigned);

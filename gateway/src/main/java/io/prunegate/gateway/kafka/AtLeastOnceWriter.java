@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -53,13 +55,39 @@ final class AtLeastOnceWriter implements AnswerWriter {
       long offset,
       ProducerRecord<byte[], byte[]> answer,
       Supplier<ProducerRecord<byte[], byte[]>> smaller) {
+    send(offset, answer, smaller, () -> ledger.settle(offset));
+  }
+
+  @Override
+  public void writeWithShadow(
+      PartitionLedger ledger,
+      long offset,
+      ProducerRecord<byte[], byte[]> answer,
+      CompletionStage<ProducerRecord<byte[], byte[]>> shadowAnswer) {
+    // The result goes out at once (a shadow never delays it); the offset waits for both.
+    AtomicInteger unacknowledged = new AtomicInteger(2);
+    Runnable acknowledged =
+        () -> {
+          if (unacknowledged.decrementAndGet() == 0) {
+            ledger.settle(offset);
+          }
+        };
+    send(offset, answer, null, acknowledged);
+    shadowAnswer.thenAccept(shadow -> send(offset, shadow, null, acknowledged));
+  }
+
+  private void send(
+      long offset,
+      ProducerRecord<byte[], byte[]> answer,
+      Supplier<ProducerRecord<byte[], byte[]>> smaller,
+      Runnable acknowledged) {
     producer.send(
         answer,
         (md, e) -> {
           if (e == null) {
-            ledger.settle(offset);
+            acknowledged.run();
           } else if (e instanceof RecordTooLargeException && smaller != null) {
-            write(ledger, offset, smaller.get(), null);
+            send(offset, smaller.get(), null, acknowledged);
           } else {
             failure.stop("cannot write answer for offset " + offset + ": " + e, e);
           }

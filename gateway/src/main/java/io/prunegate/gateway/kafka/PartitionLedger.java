@@ -20,10 +20,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class PartitionLedger {
 
-  /** A parked answer, or {@link #OPEN} while the request is being answered. */
-  private record Slot(ProducerRecord<byte[], byte[]> answer) {}
+  /**
+   * The parked answers of one request (its result, and its shadow's when it was copied), or {@link
+   * #OPEN} while the request is being answered.
+   */
+  private record Slot(List<ProducerRecord<byte[], byte[]>> answers) {}
 
-  private static final Slot OPEN = new Slot(null);
+  private static final Slot OPEN = new Slot(List.of());
 
   private final ConcurrentSkipListMap<Long, Slot> slots = new ConcurrentSkipListMap<>();
   private volatile long next = -1;
@@ -41,7 +44,15 @@ public final class PartitionLedger {
 
   /** The answer to {@code offset} is ready to go out in the next transaction (exactly-once). */
   public void park(long offset, ProducerRecord<byte[], byte[]> answer) {
-    slots.replace(offset, new Slot(answer));
+    park(offset, List.of(answer));
+  }
+
+  /**
+   * The answers to {@code offset} (its result and its shadow's) are ready to go out together in the
+   * next transaction (exactly-once).
+   */
+  public void park(long offset, List<ProducerRecord<byte[], byte[]>> answers) {
+    slots.replace(offset, new Slot(List.copyOf(answers)));
   }
 
   /**
@@ -54,7 +65,7 @@ public final class PartitionLedger {
       if (e.getValue() == OPEN) {
         break;
       }
-      out.add(e.getValue().answer());
+      out.addAll(e.getValue().answers());
       slots.remove(e.getKey());
     }
     return out;

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * decodes and validates each record (undecodable ones go to the dead-letter topic with the reason
  * and their original topic, partition and offset), submits the rest to the {@link
  * ClassificationService}, and writes each answer to {@code prunegate.results} keyed like its
- * request.
+ * request (and the answer of a shadow copy, keyed the same, to {@code prunegate.shadow-results}).
  *
  * <p>Offsets: every polled record is tracked in its partition's {@link PartitionLedger}, and the
  * {@link AnswerWriter} of the delivery mode writes answers and commits: {@link AtLeastOnceWriter}
@@ -85,7 +85,7 @@ public final class RequestConsumer implements AutoCloseable {
     this.settings = settings;
     this.service = service;
     this.metrics = metrics;
-    this.answers = new AnswerRecords(settings.topics().results(), settings.topics().deadLetter());
+    this.answers = new AnswerRecords(settings.topics());
     this.exactlyOnce = settings.delivery() == Delivery.EXACTLY_ONCE;
     this.consumer =
         new KafkaConsumer<>(
@@ -223,13 +223,29 @@ public final class RequestConsumer implements AutoCloseable {
       deadLetter(ledger, rec, e.getMessage(), null, AnswerRecords.INVALID);
       return;
     }
-    service
-        .submit(req, ClassificationService.KAFKA, receivedNanos, true)
+    ClassificationService.Submission s =
+        service.submitWithShadow(req, ClassificationService.KAFKA, receivedNanos, true);
+    s.answer()
         .whenComplete(
             (result, err) -> {
               ClassificationResult r =
                   err == null ? result : Answers.internalError(req, err, receivedNanos);
-              writer.write(ledger, rec.offset(), answers.result(rec, r), null);
+              if (s.shadowAnswer() == null) {
+                writer.write(ledger, rec.offset(), answers.result(rec, r), null);
+              } else {
+                writer.writeWithShadow(
+                    ledger,
+                    rec.offset(),
+                    answers.result(rec, r),
+                    s.shadowAnswer()
+                        .handle(
+                            (shadow, e) ->
+                                answers.shadowResult(
+                                    rec,
+                                    e == null
+                                        ? shadow
+                                        : Answers.internalError(req, e, receivedNanos))));
+              }
             });
   }
 

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Exactly-once delivery (read-process-write): answers are parked in their ledger by whichever
  * thread completes them; every commit interval the consumer thread takes each partition's
- * contiguous prefix of parked answers and writes them in one Kafka transaction together with the
- * offsets they cover, so results and commits always cover the same requests. An aborted transaction
- * rewinds the consumer to the committed offsets; a fenced producer stops the path.
+ * contiguous prefix of parked answers (with their shadow answers) and writes them in one Kafka
+ * transaction together with the offsets they cover, so results and commits always cover the same
+ * requests. An aborted transaction rewinds the consumer to the committed offsets; a fenced producer
+ * stops the path.
  */
 final class TransactionalWriter implements AnswerWriter {
 
@@ -60,6 +62,16 @@ final class TransactionalWriter implements AnswerWriter {
       Supplier<ProducerRecord<byte[], byte[]>> smaller) {
     // Too-large records are kept out earlier (dead letters carry their value only up to a limit).
     ledger.park(offset, answer);
+  }
+
+  @Override
+  public void writeWithShadow(
+      PartitionLedger ledger,
+      long offset,
+      ProducerRecord<byte[], byte[]> answer,
+      CompletionStage<ProducerRecord<byte[], byte[]>> shadowAnswer) {
+    // Parked together, so the result, the shadow answer and the offset share one transaction.
+    shadowAnswer.thenAccept(shadow -> ledger.park(offset, List.of(answer, shadow)));
   }
 
   @Override

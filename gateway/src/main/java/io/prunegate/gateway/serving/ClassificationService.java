@@ -21,9 +21,10 @@ import java.util.concurrent.CompletableFuture;
  * The transport-neutral entry of the gateway: Kafka and HTTP both submit decoded requests here and
  * get a future answer. A request past its deadline is answered {@code expired} at once; otherwise
  * it is routed ({@link Router}), admitted ({@link InflightLimit}), queued on its variant, and
- * copied to the shadow when the route says so. Answers are recorded in the metrics and, when ok, in
- * the prediction journal that feedback is joined with. Answers come back only through the request's
- * future: the inference side never calls into the service.
+ * copied to the shadow when the route says so (the in-memory {@link ShadowAgreement} gauge compares
+ * the two; the Kafka path also publishes the shadow's answer). Answers are recorded in the metrics
+ * and, when ok, in the prediction journal that feedback is joined with. Answers come back only
+ * through the request's future: the inference side never calls into the service.
  */
 public final class ClassificationService {
 
@@ -66,6 +67,23 @@ public final class ClassificationService {
   }
 
   /**
+   * A submitted request's answer and, when it was copied to the shadow, the shadow's answer (null
+   * otherwise): the Kafka path publishes both.
+   */
+  public record Submission(
+      CompletableFuture<ClassificationResult> answer,
+      CompletableFuture<ClassificationResult> shadowAnswer) {}
+
+  /**
+   * Submits a request; see {@link #submitWithShadow}. Only the answer comes back (HTTP does not
+   * publish shadow answers).
+   */
+  public CompletableFuture<ClassificationResult> submit(
+      ClassificationRequest req, String transport, long receivedNanos, boolean force) {
+    return submitWithShadow(req, transport, receivedNanos, force).answer();
+  }
+
+  /**
    * Submits a request.
    *
    * @param transport {@link #KAFKA} or {@link #HTTP}, for metrics
@@ -73,7 +91,7 @@ public final class ClassificationService {
    * @param force admit even when the queue is full (what a Kafka consumer already polled)
    * @throws OverloadedException when not forced and the admission queue is full
    */
-  public CompletableFuture<ClassificationResult> submit(
+  public Submission submitWithShadow(
       ClassificationRequest req, String transport, long receivedNanos, boolean force) {
     if (req.deadlineMs() != null && req.deadlineMs() < System.currentTimeMillis()) {
       return answered(
@@ -105,12 +123,10 @@ public final class ClassificationService {
               record(p, res);
             });
     if (!enqueue(p, serve)) {
-      return p.result();
+      return new Submission(p.result(), null);
     }
-    if (serve.shadow() != null) {
-      copyToShadow(p, serve.shadow());
-    }
-    return p.result();
+    return new Submission(
+        p.result(), serve.shadow() == null ? null : copyToShadow(p, serve.shadow()));
   }
 
   /** Queues on the routed variant; when it was swapped out meanwhile, routes again. */
@@ -138,17 +154,19 @@ public final class ClassificationService {
     return false;
   }
 
-  private void copyToShadow(PendingRequest primary, LoadedVariant shadow) {
+  /** The copy's answer, or null when the copy was dropped. */
+  private CompletableFuture<ClassificationResult> copyToShadow(
+      PendingRequest primary, LoadedVariant shadow) {
     if (scheduler.queued(shadow.queue()) >= routing.shadowQueueLimit()) {
       metrics.shadowDropped(shadow.model());
-      return;
+      return null;
     }
     PendingRequest copy =
         new PendingRequest(
             primary.request(), primary.transport(), primary.receivedNanos(), ModelRef.SHADOW, true);
     if (!scheduler.submit(shadow.queue(), copy)) {
       metrics.shadowDropped(shadow.model());
-      return;
+      return null;
     }
     primary
         .result()
@@ -161,6 +179,7 @@ public final class ClassificationService {
                 agreement.record(a.model(), a.version(), b.version(), a.label(), b.label());
               }
             });
+    return copy.result();
   }
 
   private void record(PendingRequest p, ClassificationResult res) {
@@ -175,9 +194,8 @@ public final class ClassificationService {
     }
   }
 
-  private CompletableFuture<ClassificationResult> answered(
-      ClassificationResult r, String transport, long receivedNanos) {
+  private Submission answered(ClassificationResult r, String transport, long receivedNanos) {
     metrics.answered(r, transport, System.nanoTime() - receivedNanos);
-    return CompletableFuture.completedFuture(r);
+    return new Submission(CompletableFuture.completedFuture(r), null);
   }
 }

@@ -18,6 +18,8 @@ import io.prunegate.loadtest.LoadPlan;
 import io.prunegate.loadtest.LoadRun;
 import io.prunegate.loadtest.LoadTarget;
 import io.prunegate.loadtest.PhaseReport;
+import io.prunegate.loadtest.ResultCollector;
+import io.prunegate.loadtest.SendLog;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,9 +35,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Champion, challenger and shadow on one model, through Kafka: the challenger's share is sticky by
- * key, the shadow's answers are compared with the champion's and exported, labels on the feedback
- * topic turn into live accuracy, and a challenger whose inference fails falls back to the champion
- * until its circuit breaker opens.
+ * key, the shadow's answers are compared with the champion's, exported and published to the
+ * shadow-results topic (one per champion request, none for the challenger's), labels on the
+ * feedback topic turn into live accuracy, and a challenger whose inference fails falls back to the
+ * champion until its circuit breaker opens.
  */
 @WithKafkaBroker(shared = true)
 class RoutingIntegrationTest {
@@ -67,7 +70,14 @@ class RoutingIntegrationTest {
                 LoadTarget.of(
                     kafka.bootstrapServers(),
                     config.kafka().topics().requests(),
-                    config.kafka().topics().results()))) {
+                    config.kafka().topics().results()));
+        ResultCollector shadowResults =
+            new ResultCollector(
+                kafka.bootstrapServers(),
+                config.kafka().topics().shadowResults(),
+                new SendLog(),
+                id -> id.startsWith(run.runId() + "-ab-"),
+                false)) {
       assertTrue(gateway.awaitReady(Duration.ofSeconds(60)));
       assertEquals(
           List.of("challenger=2", "champion=1", "shadow=" + shadowVersion), gateway.routes(model));
@@ -94,6 +104,23 @@ class RoutingIntegrationTest {
           () -> gateway.shadowAgreement().comparisons(model, 1, shadowVersion) == championAnswers,
           "one comparison per champion answer");
       assertEquals(1.0, gateway.shadowAgreement().agreement(model, 1, shadowVersion));
+      // ... and its answers are on the shadow-results topic: exactly the champion's requests.
+      Set<String> championIds = new HashSet<>();
+      for (int i = 0; i < 400; i++) {
+        Answer a = run.collector().answers().get(run.runId() + "-ab-" + i);
+        if ("champion".equals(a.result().variant())) {
+          championIds.add(a.result().id());
+        }
+      }
+      assertTrue(shadowResults.awaitAnswers(championIds, Duration.ofSeconds(30)));
+      assertEquals(championIds, shadowResults.answers().keySet(), "no shadow answer for others");
+      assertEquals(0, shadowResults.duplicates());
+      for (Answer s : shadowResults.answers().values()) {
+        assertEquals("shadow", s.result().variant());
+        assertEquals(shadowVersion, s.result().version());
+        assertEquals(
+            run.collector().answers().get(s.result().id()).result().label(), s.result().label());
+      }
       String metrics = gateway.metrics().scrape();
       assertTrue(
           metrics.contains(

@@ -188,7 +188,8 @@ public final class Demo implements AutoCloseable {
             new Topic(t.results(), 2),
             new Topic(t.deadLetter(), 1),
             new Topic(t.feedback(), 1),
-            new Topic(t.modelEvents(), 1)),
+            new Topic(t.modelEvents(), 1),
+            new Topic(t.shadowResults(), 2)),
         Duration.ofSeconds(30));
     s.done(kafka.bootstrapServers());
   }
