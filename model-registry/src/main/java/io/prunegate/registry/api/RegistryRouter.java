@@ -1,5 +1,6 @@
 package io.prunegate.registry.api;
 
+import io.netty.handler.codec.http2.Http2Exception;
 import io.prunegate.registry.RegistryJson;
 import io.prunegate.registry.RegistryProblem;
 import io.prunegate.registry.metrics.RegistryMetrics;
@@ -8,13 +9,16 @@ import io.prunegate.registry.store.StoreRefusal;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
+import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +202,11 @@ public final class RegistryRouter {
     } else if (t instanceof ArtifactTransfer.RangeProblem r) {
       ctx.response().putHeader("Content-Range", "bytes */" + r.size);
       reply(ctx, 416, r.getMessage(), "Range");
+    } else if (connectionLost(t)) {
+      // The connection or stream closed before the reply (the client left, or the server is
+      // stopping and sent GOAWAY): nobody is there to answer, and it is not the registry's failure.
+      LOG.debug(
+          "connection lost before the reply path={} error={}", ctx.request().path(), t.toString());
     } else if (t instanceof StoreException) {
       LOG.error("database failure path={} error={}", ctx.request().path(), t.getMessage(), t);
       reply(ctx, 500, "database error", null);
@@ -215,6 +224,19 @@ public final class RegistryRouter {
           };
       reply(ctx, status, message, null);
     }
+  }
+
+  /** Whether {@code t} (or a cause) is the request's connection or HTTP/2 stream going away. */
+  private static boolean connectionLost(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof HttpClosedException
+          || c instanceof StreamResetException
+          || c instanceof Http2Exception
+          || c instanceof ClosedChannelException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Sends a JSON error; closes the connection when the request body was not read to its end. */

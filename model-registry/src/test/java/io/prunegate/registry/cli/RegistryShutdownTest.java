@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.registry.TestRegistry;
+import io.prunegate.testing.InterruptSignal;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Ctrl-C on a busy registry stops it quietly: with workers claiming jobs right up to the signal, a
  * SIGINT leaves no ERROR line and no stack trace, every time. H2 used to close the database in its
- * own shutdown hook while requests were still served ("Database is already closed").
+ * own shutdown hook while requests were still served ("Database is already closed"). Where this
+ * process tree ignores SIGINT the signal is SIGTERM ({@link InterruptSignal}).
  */
 class RegistryShutdownTest {
 
@@ -57,6 +59,14 @@ class RegistryShutdownTest {
     pb.environment().put("PRUNEGATE_REGISTRY_TOKENS", TestRegistry.TOKEN);
     pb.environment().put("PRUNEGATE_REGISTRY_DATA_DIR", data.toString());
     Process p = pb.start();
+    try {
+      return interrupt(p);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private static List<String> interrupt(Process p) throws Exception {
     List<String> output = new CopyOnWriteArrayList<>();
     BufferedReader in =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -113,8 +123,8 @@ class RegistryShutdownTest {
     while (claims.get() < 50) {
       Thread.sleep(20);
     }
-    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
+    String signal = InterruptSignal.send(p);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s of SIG" + signal);
     reader.join(5_000);
     for (Thread t : workers) {
       t.join(5_000);

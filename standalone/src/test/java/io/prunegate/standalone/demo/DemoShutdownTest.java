@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.standalone.PruneGateCli;
+import io.prunegate.testing.InterruptSignal;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * while the champion is trained, and while it serves after the summary. Each time the process
  * exits, prints {@code Stopped cleanly.} and no ERROR line, exception or stack frame (the registry
  * alone is covered by {@code RegistryShutdownTest}; here the pruner claims jobs and the gateway
- * commits offsets as everything stops).
+ * commits offsets as everything stops). Where this process tree ignores SIGINT the signal is
+ * SIGTERM ({@link InterruptSignal}).
  */
 class DemoShutdownTest {
 
@@ -118,10 +120,10 @@ class DemoShutdownTest {
           "the demo never got there:\n" + String.join("\n", output));
       // a moment inside the step, so that its work is under way when the signal comes
       Thread.sleep(1500);
-      new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+      String signal = InterruptSignal.send(p);
       assertTrue(
           p.waitFor(60, TimeUnit.SECONDS),
-          "stopped within 60 s of SIGINT:\n" + String.join("\n", output));
+          "stopped within 60 s of SIG" + signal + ":\n" + String.join("\n", output));
       reader.join(5_000);
     } finally {
       p.destroyForcibly();
