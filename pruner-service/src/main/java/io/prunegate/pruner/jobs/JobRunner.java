@@ -25,7 +25,9 @@ import io.prunegate.registry.client.DownloadedVersion;
 import io.prunegate.registry.client.RegistryClient;
 import io.prunegate.registry.client.RegistryException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,6 +117,17 @@ final class JobRunner {
         observer.jobAbandoned(job, e.getMessage());
         return job;
       } catch (Exception | LinkageError e) {
+        if (stoppedByShutdown(e)) {
+          // not the job's fault: it stays claimed, its lease runs out and the next claim retries it
+          LOG.info(
+              "job {}: stopped while {} (this worker is shutting down); it is retried once its"
+                  + " lease runs out",
+              job.id(),
+              a.step);
+          lease.close();
+          observer.jobAbandoned(job, "stopped by shutdown while " + a.step);
+          return job;
+        }
         LOG.warn("job {} failed while {}", job.id(), a.step, e);
         lease.close();
         try {
@@ -420,6 +433,25 @@ final class JobRunner {
       observer.jobAbandoned(job, reason);
       return job;
     }
+  }
+
+  /**
+   * Whether {@code e} came from {@link JobWorker#stop} interrupting this thread: the interrupt flag
+   * is still set, or an interruption (a channel closed by it, an interrupted wait or HTTP call) is
+   * among its causes.
+   */
+  static boolean stoppedByShutdown(Throwable e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InterruptedException
+          || t instanceof ClosedByInterruptException
+          || t instanceof InterruptedIOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A one-line cause: the message of a clear error, the type and message of anything else. */
