@@ -1,6 +1,7 @@
 package io.prunegate.standalone;
 
 import io.prunegate.benchmarks.model.BenchCommand;
+import io.prunegate.config.ConfigErrorHandler;
 import io.prunegate.gateway.cli.GatewayMain;
 import io.prunegate.model.importer.ImportCommand;
 import io.prunegate.pruner.cli.PruneCommand;
@@ -46,7 +47,7 @@ public final class PruneGateCli implements Runnable {
     CommandLine registry = RegistryMain.commandLine(env);
     cli.addSubcommand("registry", registry);
     cli.addSubcommand("pruner", PrunerMain.commandLine(env));
-    return cli;
+    return ConfigErrorHandler.install(cli);
   }
 
   public static void main(String[] args) {

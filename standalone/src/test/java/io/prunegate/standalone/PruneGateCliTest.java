@@ -53,4 +53,46 @@ class PruneGateCliTest {
     assertEquals(0, o.gatewayPort());
     assertEquals(8081, o.registryPort());
   }
+
+  /** A refused configuration of any service is one line naming the option, and exit code 2. */
+  @Test
+  void aRefusedConfigurationIsOneLineNotAStackTrace() {
+    assertRefused(
+        Map.of("PRUNEGATE_REGISTRY_TOKENS", "short"),
+        "prunegate registry serve: --token / PRUNEGATE_REGISTRY_TOKENS: tokens must",
+        "registry",
+        "serve",
+        "--port",
+        "0");
+    assertRefused(
+        Map.of(),
+        "prunegate registry serve: no write token configured",
+        "registry",
+        "serve",
+        "--port",
+        "0");
+    assertRefused(
+        Map.of(),
+        "prunegate pruner serve: --lease / PRUNEGATE_PRUNER_LEASE",
+        "pruner",
+        "serve",
+        "--lease",
+        "xyz");
+    assertRefused(
+        Map.of("PRUNEGATE_GATEWAY_COMMIT_INTERVAL", "soon"),
+        "prunegate serve: --commit-interval / PRUNEGATE_GATEWAY_COMMIT_INTERVAL",
+        "serve");
+  }
+
+  private static void assertRefused(Map<String, String> env, String starts, String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = PruneGateCli.commandLine(env);
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    int code = cli.execute(args);
+    String printed = err.toString();
+    assertEquals(2, code, printed);
+    assertTrue(printed.startsWith(starts), printed);
+    assertEquals(1, printed.lines().count(), "one line: " + printed);
+  }
 }

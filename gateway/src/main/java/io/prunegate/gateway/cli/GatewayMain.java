@@ -1,6 +1,7 @@
 package io.prunegate.gateway.cli;
 
 import io.prunegate.config.ConfigBinder;
+import io.prunegate.config.ConfigErrorHandler;
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
 import io.prunegate.gateway.config.GatewayOptions;
@@ -58,7 +59,7 @@ public final class GatewayMain implements Runnable {
               }
             });
     ConfigBinder.register(cl.getSubcommands().get("serve").getCommandSpec(), GatewayOptions.TABLE);
-    return cl;
+    return ConfigErrorHandler.install(cl);
   }
 
   /** {@code serve}: runs the gateway until SIGTERM. */
@@ -81,14 +82,8 @@ public final class GatewayMain implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      GatewayConfig config;
-      try {
-        config = config();
-      } catch (IllegalArgumentException e) {
-        // a value the grammar or a validator refuses is a usage error, like a bad flag
-        spec.commandLine().getErr().println("gateway: " + e.getMessage());
-        return 2;
-      }
+      // a refused value is printed as one line with exit code 2 by ConfigErrorHandler
+      GatewayConfig config = config();
       Gateway gateway = Gateway.start(config);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()

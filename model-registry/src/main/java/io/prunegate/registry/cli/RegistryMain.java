@@ -1,6 +1,7 @@
 package io.prunegate.registry.cli;
 
 import io.prunegate.config.ConfigBinder;
+import io.prunegate.config.ConfigErrorHandler;
 import io.prunegate.config.ValueGrammar;
 import io.prunegate.registry.artifacts.ArtifactStore;
 import io.prunegate.registry.artifacts.BlobCollector;
@@ -47,7 +48,7 @@ public final class RegistryMain implements Runnable {
     CommandLine cl = new CommandLine(new RegistryMain(), new EnvFactory(env));
     ConfigBinder.register(cl.getSubcommands().get("serve").getCommandSpec(), RegistryOptions.TABLE);
     ConfigBinder.register(cl.getSubcommands().get("gc").getCommandSpec(), RegistryOptions.STORAGE);
-    return cl;
+    return ConfigErrorHandler.install(cl);
   }
 
   @Override

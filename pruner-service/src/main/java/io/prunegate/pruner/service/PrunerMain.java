@@ -1,6 +1,7 @@
 package io.prunegate.pruner.service;
 
 import io.prunegate.config.ConfigBinder;
+import io.prunegate.config.ConfigErrorHandler;
 import io.prunegate.config.OptionValues;
 import io.prunegate.pruner.config.PrunerConfig;
 import io.prunegate.pruner.config.PrunerOptions;
@@ -56,7 +57,7 @@ public final class PrunerMain implements Runnable {
     CommandLine cl = new CommandLine(new PrunerMain(), new EnvFactory(env));
     ConfigBinder.register(cl.getSubcommands().get("serve").getCommandSpec(), PrunerOptions.TABLE);
     ConfigBinder.register(cl.getSubcommands().get("submit").getCommandSpec(), PrunerOptions.CLIENT);
-    return cl;
+    return ConfigErrorHandler.install(cl);
   }
 
   @Override
@@ -84,13 +85,8 @@ public final class PrunerMain implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
-      PrunerConfig config;
-      try {
-        config = config();
-      } catch (IllegalArgumentException e) {
-        spec.commandLine().getErr().println("pruner: " + e.getMessage());
-        return 2;
-      }
+      // a refused value is printed as one line with exit code 2 by ConfigErrorHandler
+      PrunerConfig config = config();
       PrunerService service = PrunerService.start(config);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
