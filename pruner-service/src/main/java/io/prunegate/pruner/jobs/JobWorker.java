@@ -113,8 +113,8 @@ public final class JobWorker implements AutoCloseable {
   }
 
   /**
-   * Stops claiming; waits up to {@code graceMillis} for running jobs, then interrupts them (their
-   * leases run out and the jobs are retried elsewhere).
+   * Stops claiming; waits up to {@code graceMillis} for running jobs, then interrupts them and waits
+   * up to 5 s more for them to unwind (their leases run out and the jobs are retried elsewhere).
    */
   public void stop(long graceMillis) {
     running = false;
@@ -128,6 +128,13 @@ public final class JobWorker implements AutoCloseable {
       }
       if (t.isAlive()) {
         t.interrupt();
+        // wait for the interrupted job to unwind (its lease stops reporting), so that whatever
+        // stops after the pruner (the registry, in the demo) sees no late call
+        try {
+          t.join(5_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }
