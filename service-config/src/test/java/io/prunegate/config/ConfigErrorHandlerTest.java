@@ -25,7 +25,7 @@ class ConfigErrorHandlerTest {
     public Integer call() {
       switch (fail) {
         case "value" ->
-            throw new IllegalArgumentException("--lease / PRUNEGATE_LEASE: not a duration");
+            throw new IllegalArgumentException("--lease / PRUNEGATE_PRUNER_LEASE: not a duration");
         case "state" -> throw new IllegalStateException("no write token configured");
         case "defect" -> throw new NullPointerException("a bug");
         default -> {
@@ -48,7 +48,8 @@ class ConfigErrorHandlerTest {
     String[] r = run("serve", "--fail", "value");
     assertEquals("2", r[0]);
     assertEquals(
-        "svc serve: --lease / PRUNEGATE_LEASE: not a duration" + System.lineSeparator(), r[1]);
+        "svc serve: --lease / PRUNEGATE_PRUNER_LEASE: not a duration" + System.lineSeparator(),
+        r[1]);
   }
 
   @Test
