@@ -113,8 +113,9 @@ public final class JobWorker implements AutoCloseable {
   }
 
   /**
-   * Stops claiming; waits up to {@code graceMillis} for running jobs, then interrupts them and waits
-   * up to 5 s more for them to unwind (their leases run out and the jobs are retried elsewhere).
+   * Stops claiming; waits up to {@code graceMillis} for running jobs, then interrupts them and
+   * waits up to 5 s more for them to unwind (their leases run out and the jobs are retried
+   * elsewhere).
    */
   public void stop(long graceMillis) {
     running = false;
