@@ -17,6 +17,8 @@ public enum ModelEventType {
   ALIAS_MOVED("alias.moved"),
   /** An alias was removed. */
   ALIAS_DELETED("alias.deleted"),
+  /** A tag of a version was set, changed or removed (a removed tag has a null value). */
+  VERSION_TAGGED("version.tagged"),
   /** A compression job was created. */
   JOB_CREATED("job.created"),
   /** A worker claimed a job. */

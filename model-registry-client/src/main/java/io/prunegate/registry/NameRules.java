@@ -73,12 +73,18 @@ public final class NameRules {
     return lower;
   }
 
-  /** Checks a tag key and value. */
-  public static void requireTag(String key, String value, String field) {
+  /** Returns {@code key} when it is a valid tag key, else throws naming {@code field}. */
+  public static String requireTagKey(String key, String field) {
     if (key == null || !TAG_KEY.matcher(key).matches()) {
       throw RegistryProblem.invalid(
           field, "invalid tag key " + quote(key) + ": must match " + TAG_KEY.pattern());
     }
+    return key;
+  }
+
+  /** Checks a tag key and value. */
+  public static void requireTag(String key, String value, String field) {
+    requireTagKey(key, field);
     if (value == null || value.length() > MAX_TAG_VALUE) {
       throw RegistryProblem.invalid(
           field + "." + key, "tag value must be a string of at most " + MAX_TAG_VALUE + " chars");

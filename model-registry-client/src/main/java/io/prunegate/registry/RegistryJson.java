@@ -69,6 +69,8 @@ public final class RegistryJson {
 
   private record AliasRequestWire(Long version) {}
 
+  private record TagRequestWire(String value) {}
+
   private record PageWire(List<JsonNode> items, Long total, Long limit, Long offset) {}
 
   private record ErrorWire(String error, String field) {}
@@ -324,6 +326,19 @@ public final class RegistryJson {
       throw RegistryProblem.invalid("version", "must be >= 1, was " + version);
     }
     return version;
+  }
+
+  // ------------------------------------------------------------------ tags
+
+  /** The body that sets a tag: {@code {"value": "..."}}. */
+  public static ObjectNode tagRequest(String value) {
+    return MAPPER.valueToTree(new TagRequestWire(value));
+  }
+
+  /** Reads {@code {"value": "..."}}: a string of at most {@link NameRules#MAX_TAG_VALUE} chars. */
+  public static String readTagRequest(JsonNode node) {
+    TagRequestWire w = RegistryMapper.bind(node, TagRequestWire.class, true);
+    return atMost(required(w.value(), "value"), "value", NameRules.MAX_TAG_VALUE);
   }
 
   // ------------------------------------------------------------------ pages

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pins the bytes of every REST body {@link RegistryJson} writes (models, versions with artifacts
- * and lineage, aliases, jobs, pages, problems, the client's alias and job-action bodies) and the
- * field and message of its request readers' errors, against {@code
+ * and lineage, aliases, jobs, pages, problems, the client's alias, tag and job-action bodies) and
+ * the field and message of its request readers' errors, against {@code
  * src/test/resources/golden/registry}. Run with {@code -Dgolden.update=true} to rewrite the files
  * after an intentional wire change.
  */
@@ -282,8 +282,8 @@ class RegistryWireFormatGoldenTest {
   }
 
   /**
-   * The bodies only the Java client writes (alias moves and the job actions), as a recording HTTP
-   * server receives them.
+   * The bodies only the Java client writes (alias moves, tags and the job actions), as a recording
+   * HTTP server receives them.
    */
   @Test
   void clientRequestBodies() throws IOException {
@@ -298,7 +298,9 @@ class RegistryWireFormatGoldenTest {
               RegistryJson.write(
                   path.contains("/aliases/")
                       ? RegistryJson.alias(ALIAS_FULL)
-                      : JobJson.job(JOB_MINIMAL));
+                      : path.contains("/tags/")
+                          ? VersionJson.version(VERSION_FULL)
+                          : JobJson.job(JOB_MINIMAL));
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, reply.length);
           exchange.getResponseBody().write(reply);
@@ -311,6 +313,8 @@ class RegistryWireFormatGoldenTest {
               "http://127.0.0.1:" + server.getAddress().getPort(), "golden-token");
       assertEquals(ALIAS_FULL, client.setAlias("sst2-bge", "champion", 3));
       assertEquals(
+          VERSION_FULL, client.setTag("sst2-bge", 3, "rejected", "worse by 2.5 points \"☃\""));
+      assertEquals(
           Optional.of(JOB_MINIMAL),
           client.claimJob("worker-1", Duration.ofSeconds(90), Set.of("chip")));
       assertEquals(JOB_MINIMAL, client.reportProgress("job-0002", "worker-1", 0.25, "training"));
@@ -322,6 +326,7 @@ class RegistryWireFormatGoldenTest {
     List<String> names =
         List.of(
             "alias-request.json",
+            "tag-request.json",
             "job-claim-request.json",
             "job-progress-request.json",
             "job-finish-request.json",
@@ -341,6 +346,7 @@ class RegistryWireFormatGoldenTest {
     Function<JsonNode, ?> version = VersionJson::readVersionRequest;
     Function<JsonNode, ?> alias = RegistryJson::readAliasRequest;
     Function<JsonNode, ?> job = JobJson::readNewJobRequest;
+    Function<JsonNode, ?> tag = RegistryJson::readTagRequest;
     error(lines, "empty", model, "");
     error(lines, "malformed", model, "{\"name\": ");
     error(lines, "trailing-tokens", model, "{\"name\":\"m\"} x");
@@ -394,6 +400,11 @@ class RegistryWireFormatGoldenTest {
     error(lines, "alias-fraction", alias, "{\"version\":1.5}");
     error(lines, "alias-zero", alias, "{\"version\":0}");
     error(lines, "alias-too-large", alias, "{\"version\":4294967296}");
+    error(lines, "tag-missing-value", tag, "{}");
+    error(lines, "tag-null-value", tag, "{\"value\":null}");
+    error(lines, "tag-not-a-string", tag, "{\"value\":7}");
+    error(lines, "tag-too-long", tag, "{\"value\":\"" + "x".repeat(1025) + "\"}");
+    error(lines, "tag-unknown-field", tag, "{\"value\":\"a\",\"key\":\"b\"}");
     error(
         lines,
         "job-bad-idempotency-key",

@@ -203,6 +203,29 @@ public final class RegistryClient {
     return RegistryJson.readPage(send("GET", path + q, null, Map.of()), VersionJson::readVersion);
   }
 
+  /** Sets tag {@code key} of a version to {@code value}; returns the version as it is now. */
+  public ModelVersion setTag(String model, int version, String key, String value) {
+    requireName(model, "model name");
+    requireTagKey(key);
+    if (value == null || value.length() > NameRules.MAX_TAG_VALUE) {
+      throw new IllegalArgumentException(
+          "tag value must be a string of at most " + NameRules.MAX_TAG_VALUE + " chars");
+    }
+    return VersionJson.readVersion(
+        send(
+            "PUT",
+            "/models/" + model + "/versions/" + version + "/tags/" + key,
+            RegistryJson.tagRequest(value),
+            Map.of()));
+  }
+
+  /** Removes tag {@code key} of a version; 404 when the version does not have it. */
+  public void deleteTag(String model, int version, String key) {
+    requireName(model, "model name");
+    requireTagKey(key);
+    send("DELETE", "/models/" + model + "/versions/" + version + "/tags/" + key, null, Map.of());
+  }
+
   /**
    * The version {@code ref} means: {@code name:version}, {@code name@alias}, or name = champion.
    */
@@ -374,6 +397,16 @@ public final class RegistryClient {
 
   private static String encode(String s) {
     return RegistryHttp.encode(s);
+  }
+
+  private static void requireTagKey(String key) {
+    if (key == null || !NameRules.TAG_KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException(
+          "invalid tag key "
+              + NameRules.quote(key)
+              + ": must match "
+              + NameRules.TAG_KEY.pattern());
+    }
   }
 
   private static void requireName(String name, String what) {

@@ -205,6 +205,41 @@ public final class RegistryRoutes {
                         VersionJson.version(
                             catalog.getVersion(modelName(req), versionNumber(req))))));
     r.add(
+        RouteSpec.put("/models/{name}/versions/{version}/tags/{key}", "setTag")
+            .summary(
+                "Set a tag of a version (create or change, e.g. rejected with the reason);"
+                    + " announces version.tagged")
+            .access(Access.WRITE)
+            .pathParam("name", "string", "model name")
+            .pathParam("version", "integer", "version number")
+            .pathParam("key", "string", "tag key, [A-Za-z0-9._-]{1,128}")
+            .jsonBody("SetTag")
+            .response(200, "the version with the tag", "ModelVersion")
+            .errors(400, 404)
+            .json(
+                req -> {
+                  String model = modelName(req);
+                  int version = versionNumber(req);
+                  String key = tagKey(req);
+                  String value = RegistryJson.readTagRequest(req.json());
+                  return ApiReply.ok(
+                      VersionJson.version(catalog.setTag(model, version, key, value)));
+                }));
+    r.add(
+        RouteSpec.delete("/models/{name}/versions/{version}/tags/{key}", "deleteTag")
+            .summary("Remove a tag of a version; announces version.tagged with a null value")
+            .access(Access.WRITE)
+            .pathParam("name", "string", "model name")
+            .pathParam("version", "integer", "version number")
+            .pathParam("key", "string", "tag key")
+            .response(204, "removed", null)
+            .errors(400, 404)
+            .json(
+                req -> {
+                  catalog.setTag(modelName(req), versionNumber(req), tagKey(req), null);
+                  return ApiReply.noContent();
+                }));
+    r.add(
         RouteSpec.get("/versions", "searchVersions")
             .summary("Search versions across models")
             .query("model", "string", "model name")
@@ -574,6 +609,10 @@ public final class RegistryRoutes {
 
   private static String aliasName(ApiRequest req) {
     return NameRules.requireName(req.path("alias"), "alias", "alias");
+  }
+
+  private static String tagKey(ApiRequest req) {
+    return NameRules.requireTagKey(req.path("key"), "key");
   }
 
   private static int versionNumber(ApiRequest req) {

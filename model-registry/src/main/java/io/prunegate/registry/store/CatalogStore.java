@@ -78,6 +78,16 @@ public final class CatalogStore {
     return versions.getVersion(model, version);
   }
 
+  /**
+   * Sets tag {@code key} of a version to {@code value}, or removes it when {@code value} is null;
+   * returns the version as it is now. {@link StoreRefusal.NotFound} for an unknown model or
+   * version, and for removing a tag the version does not have. Announces {@code version.tagged}
+   * when the tag changed.
+   */
+  public ModelVersion setTag(String model, int version, String key, String value) {
+    return versions.setTag(model, version, key, value);
+  }
+
   /** Versions matching the query, by model name and version number. */
   public Page<ModelVersion> listVersions(VersionQuery q) {
     return versions.listVersions(q);

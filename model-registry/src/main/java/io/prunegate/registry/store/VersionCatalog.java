@@ -20,8 +20,8 @@ import java.util.OptionalLong;
 /**
  * The versions of the catalog: creation (gapless numbers handed out under the model's row lock,
  * artifacts checked against the uploaded blobs, {@code model.registered} or {@code
- * variant.registered} announced), lookup with lineage, and listing by model, method, parent and
- * tags.
+ * variant.registered} announced), tags set and removed afterwards ({@code version.tagged}), lookup
+ * with lineage, and listing by model, method, parent and tags.
  */
 final class VersionCatalog {
 
@@ -164,11 +164,62 @@ final class VersionCatalog {
             throw ModelCatalog.notFound(model);
           }
           return VersionRows.load(c, model, version, true)
-              .orElseThrow(
-                  () ->
-                      StoreRefusal.notFound(
-                          "version", "version " + version + " of model '" + model + "' not found"));
+              .orElseThrow(() -> notFound(model, version));
         });
+  }
+
+  /**
+   * Sets tag {@code key} of a version to {@code value}, or removes it when {@code value} is null.
+   * {@link StoreRefusal.NotFound} for an unknown model or version, and for removing a tag the
+   * version does not have. Announces {@code version.tagged} (details {@code key}, {@code value},
+   * {@code previous_value}) when the tag changed; setting the value it already has changes nothing.
+   */
+  ModelVersion setTag(String model, int version, String key, String value) {
+    return db.inTransaction(
+        tx -> {
+          Connection c = tx.connection();
+          LockedModel lock = LockedModel.lock(tx, model);
+          ModelVersion current =
+              VersionRows.load(c, model, version, true).orElseThrow(() -> notFound(model, version));
+          String previous = current.tags().get(key);
+          if (value == null && previous == null) {
+            throw StoreRefusal.notFound(
+                "tag",
+                "tag '" + key + "' of version " + version + " of model '" + model + "' not found");
+          }
+          if (value != null && value.equals(previous)) {
+            return current;
+          }
+          if (previous != null) {
+            Sql.update(
+                c,
+                "DELETE FROM version_tags WHERE model_name = ? AND version = ? AND tag_key = ?",
+                model,
+                version,
+                key);
+          }
+          if (value != null) {
+            Sql.update(
+                c,
+                "INSERT INTO version_tags (model_name, version, tag_key, tag_value)"
+                    + " VALUES (?, ?, ?, ?)",
+                model,
+                version,
+                key,
+                value);
+          }
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put("key", key);
+          details.put("value", value);
+          details.put("previous_value", previous);
+          lock.emit(ModelEventType.VERSION_TAGGED, version, null, null, null, null, details);
+          return VersionRows.load(c, model, version, true).orElseThrow();
+        });
+  }
+
+  private static StoreRefusal notFound(String model, int version) {
+    return StoreRefusal.notFound(
+        "version", "version " + version + " of model '" + model + "' not found");
   }
 
   /** Versions matching the query, by model name and version number. */

@@ -144,6 +144,49 @@ class BadInputTest {
             "{\"version\":1}",
             400,
             "alias"));
+    c.add(
+        json(
+            "tag key with a space",
+            "PUT",
+            "/api/v1/models/m/versions/1/tags/a%20b",
+            "{\"value\":\"x\"}",
+            400,
+            "key"));
+    c.add(
+        json(
+            "tag value of 1025 chars",
+            "PUT",
+            "/api/v1/models/m/versions/1/tags/rejected",
+            "{\"value\":\"" + "x".repeat(1025) + "\"}",
+            400,
+            "value"));
+    c.add(
+        json(
+            "tag value not a string",
+            "PUT",
+            "/api/v1/models/m/versions/1/tags/rejected",
+            "{\"value\":7}",
+            400,
+            "value"));
+    c.add(
+        json(
+            "tag of an unknown version",
+            "PUT",
+            "/api/v1/models/m/versions/99/tags/rejected",
+            "{\"value\":\"x\"}",
+            404,
+            "version"));
+    c.add(
+        new Case(
+            "removing a tag the version does not have",
+            "DELETE",
+            "/api/v1/models/m/versions/1/tags/never-set",
+            writeJson(),
+            null,
+            false,
+            404,
+            "tag",
+            r -> {}));
     c.add(get("version 'abc' in the path", "/api/v1/models/m/versions/abc", 400, "version"));
     c.add(get("unknown model", "/api/v1/models/nope", 404, "model"));
     c.add(get("unknown version", "/api/v1/models/m/versions/99", 404, "version"));

@@ -97,6 +97,7 @@ class OpenApiContractTest {
               .replace("{name}", "placeholder")
               .replace("{version}", "1")
               .replace("{alias}", "champion")
+              .replace("{key}", "rejected")
               .replace("{sha256}", "0".repeat(64))
               .replace("{id}", "no-such-job");
       byte[] body =
@@ -193,6 +194,20 @@ class OpenApiContractTest {
     calls.add(
         new String[] {
           "GET", "/api/v1/versions", "/api/v1/versions?parent=1&limit=10&offset=0", null
+        });
+    calls.add(
+        new String[] {
+          "PUT",
+          "/api/v1/models/{name}/versions/{version}/tags/{key}",
+          "/api/v1/models/walk/versions/2/tags/rejected",
+          "{\"value\":\"worse by 2 points\"}"
+        });
+    calls.add(
+        new String[] {
+          "DELETE",
+          "/api/v1/models/{name}/versions/{version}/tags/{key}",
+          "/api/v1/models/walk/versions/2/tags/rejected",
+          null
         });
     calls.add(
         new String[] {

@@ -138,6 +138,22 @@ class RegistryApiTest {
     assertEquals(404, gone.status());
     assertEquals("alias", gone.field());
     assertEquals(1, client.listAliases("sentiment").size());
+
+    ModelVersion rejected = client.setTag("sentiment", 3, "rejected", "worse by 2.4 points");
+    assertEquals("worse by 2.4 points", rejected.tags().get("rejected"));
+    assertEquals("candidate", rejected.tags().get("stage"));
+    assertEquals(
+        List.of(3),
+        client.listVersions(VersionQuery.of("sentiment").withTag("rejected", null)).items().stream()
+            .map(ModelVersion::version)
+            .toList());
+    client.deleteTag("sentiment", 3, "rejected");
+    assertEquals(Map.of("stage", "candidate"), client.getVersion("sentiment", 3).tags());
+    RegistryException noTag =
+        assertThrows(RegistryException.class, () -> client.deleteTag("sentiment", 3, "rejected"));
+    assertEquals(404, noTag.status());
+    assertEquals("tag", noTag.field());
+    assertThrows(IllegalArgumentException.class, () -> client.setTag("sentiment", 3, "a b", "x"));
   }
 
   @Test

@@ -320,6 +320,56 @@ abstract class AbstractStoreTest {
     assertEquals(1, ((Number) moved.details().get("previous_version")).intValue());
   }
 
+  // ------------------------------------------------------------------ tags
+
+  @Test
+  void tagsAreSetChangedRemovedAndSearchable() throws Exception {
+    model("m");
+    base("m");
+    catalog.createVersion("m", VersionSpec.derived(1, "chip"), List.of(blob("w", "2")));
+    ModelVersion tagged = catalog.setTag("m", 2, "rejected", "worse by 3.1 points");
+    assertEquals(Map.of("rejected", "worse by 3.1 points"), tagged.tags());
+    catalog.setTag("m", 2, "rejected", "worse by 3.1 points"); // unchanged: no event
+    catalog.setTag("m", 2, "rejected", "p99 guard failed");
+    assertEquals("p99 guard failed", catalog.getVersion("m", 2).tags().get("rejected"));
+    assertEquals(
+        List.of(2),
+        catalog
+            .listVersions(
+                new VersionQuery(
+                    "m", null, null, List.of(VersionQuery.TagFilter.parse("rejected")), 50, 0))
+            .items()
+            .stream()
+            .map(ModelVersion::version)
+            .toList());
+    assertEquals(Map.of(), catalog.setTag("m", 2, "rejected", null).tags());
+
+    Refusal absent = refusal(() -> catalog.setTag("m", 2, "rejected", null));
+    assertEquals(404, absent.status());
+    assertEquals("tag", absent.field());
+    assertEquals(404, refusal(() -> catalog.setTag("m", 9, "rejected", "x")).status());
+    assertEquals(404, refusal(() -> catalog.setTag("nope", 1, "rejected", "x")).status());
+
+    List<ModelEvent> ev = events("m");
+    assertEquals(
+        List.of(
+            "model.created",
+            "model.registered",
+            "variant.registered",
+            "version.tagged",
+            "version.tagged",
+            "version.tagged"),
+        ev.stream().map(ModelEvent::type).toList());
+    ModelEvent changed = ev.get(4);
+    assertEquals(2, changed.version());
+    assertEquals("rejected", changed.details().get("key"));
+    assertEquals("p99 guard failed", changed.details().get("value"));
+    assertEquals("worse by 3.1 points", changed.details().get("previous_value"));
+    ModelEvent removed = ev.get(5);
+    assertEquals(null, removed.details().get("value"));
+    assertEquals("p99 guard failed", removed.details().get("previous_value"));
+  }
+
   // ------------------------------------------------------------------ outbox
 
   @Test
