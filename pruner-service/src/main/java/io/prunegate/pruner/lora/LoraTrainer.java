@@ -2,6 +2,7 @@ package io.prunegate.pruner.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
@@ -115,9 +116,16 @@ public final class LoraTrainer {
 
   private static boolean finite(List<NDArray> params) {
     for (NDArray p : params) {
-      NDArray g = p.getGradient();
-      boolean bad = g.isNaN().logicalOr(g.isInfinite()).any().getBoolean();
-      g.close();
+      // every intermediate closed here: they would otherwise live on the parameter's manager for
+      // the whole training, four arrays per adapter per step
+      boolean bad;
+      try (NDArray g = p.getGradient();
+          NDArray nan = g.isNaN();
+          NDArray inf = g.isInfinite();
+          NDArray either = nan.logicalOr(inf);
+          NDArray any = either.any()) {
+        bad = any.getBoolean();
+      }
       if (bad) {
         return false;
       }
@@ -125,14 +133,18 @@ public final class LoraTrainer {
     return true;
   }
 
-  /** Zeroes the gradients by copy: subtracting a NaN gradient from itself leaves NaN. */
+  /**
+   * Zeroes the gradients in place by an indexed fill (subtracting a NaN gradient from itself leaves
+   * NaN). Not by {@code copyTo}/{@code set(Buffer)}: DJL's PyTorch {@code set} makes the tensor's
+   * storage the Java buffer itself, without copying or owning it, so the next backward wrote into
+   * freed memory ("free(): invalid next size" aborts in the LoRA quality test and the demo).
+   */
   private static void clear(List<NDArray> params) {
     for (NDArray p : params) {
-      NDArray g = p.getGradient();
-      try (NDArray zero = g.zerosLike()) {
-        zero.copyTo(g);
+      try (NDArray g = p.getGradient();
+          NDArray zero = g.getManager().create(0f).toType(g.getDataType(), false)) {
+        g.set(new NDIndex("..."), zero);
       }
-      g.close();
     }
   }
 
