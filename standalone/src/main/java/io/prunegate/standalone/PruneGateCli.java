@@ -2,6 +2,7 @@ package io.prunegate.standalone;
 
 import io.prunegate.benchmarks.model.BenchCommand;
 import io.prunegate.config.ConfigErrorHandler;
+import io.prunegate.experiments.service.ExperimentsMain;
 import io.prunegate.gateway.cli.GatewayMain;
 import io.prunegate.model.importer.ImportCommand;
 import io.prunegate.pruner.cli.PruneCommand;
@@ -14,9 +15,10 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code prunegate} command: every service and tool of PruneGate under one entry point. {@code
- * demo} runs the whole system in one JVM; {@code serve}, {@code registry serve} and {@code pruner
- * serve} run one service each against an external Kafka and registry (the same code a cluster
- * runs); {@code prune}, {@code import}, {@code bench} and {@code engine} are tools.
+ * demo} runs the whole system in one JVM; {@code serve}, {@code registry serve}, {@code pruner
+ * serve} and {@code experiments serve} run one service each against an external Kafka and registry
+ * (the same code a cluster runs); {@code prune}, {@code import}, {@code bench} and {@code engine}
+ * are tools.
  */
 @Command(
     name = "prunegate",
@@ -47,6 +49,7 @@ public final class PruneGateCli implements Runnable {
     CommandLine registry = RegistryMain.commandLine(env);
     cli.addSubcommand("registry", registry);
     cli.addSubcommand("pruner", PrunerMain.commandLine(env));
+    cli.addSubcommand("experiments", ExperimentsMain.commandLine(env));
     return ConfigErrorHandler.install(cli);
   }
 

@@ -23,10 +23,19 @@ class PruneGateCliTest {
             .keySet()
             .containsAll(
                 java.util.List.of(
-                    "demo", "serve", "registry", "pruner", "prune", "import", "bench", "engine")),
+                    "demo",
+                    "serve",
+                    "registry",
+                    "pruner",
+                    "experiments",
+                    "prune",
+                    "import",
+                    "bench",
+                    "engine")),
         cli.getSubcommands().keySet().toString());
     assertTrue(cli.getSubcommands().get("registry").getSubcommands().containsKey("serve"));
     assertTrue(cli.getSubcommands().get("pruner").getSubcommands().containsKey("serve"));
+    assertTrue(cli.getSubcommands().get("experiments").getSubcommands().containsKey("serve"));
   }
 
   @Test
@@ -82,6 +91,13 @@ class PruneGateCliTest {
         Map.of("PRUNEGATE_GATEWAY_COMMIT_INTERVAL", "soon"),
         "prunegate serve: --commit-interval / PRUNEGATE_GATEWAY_COMMIT_INTERVAL",
         "serve");
+    assertRefused(
+        Map.of(),
+        "prunegate experiments serve: --judge-interval / PRUNEGATE_EXPERIMENTS_JUDGE_INTERVAL",
+        "experiments",
+        "serve",
+        "--judge-interval",
+        "1ms");
   }
 
   private static void assertRefused(Map<String, String> env, String starts, String... args) {

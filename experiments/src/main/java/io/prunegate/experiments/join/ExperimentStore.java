@@ -59,6 +59,18 @@ public final class ExperimentStore {
     return e.id() + "|" + arm.name().toLowerCase(Locale.ROOT);
   }
 
+  /** Every model with experiments, by name. */
+  public List<String> models() {
+    List<String> names = new java.util.ArrayList<>();
+    try (KeyValueIterator<String, ModelExperiments> it = experiments.all()) {
+      while (it.hasNext()) {
+        names.add(it.next().key);
+      }
+    }
+    java.util.Collections.sort(names);
+    return names;
+  }
+
   /** The experiments of {@code model}, oldest first. */
   public List<Experiment> experiments(String model) {
     ModelExperiments m = experiments.get(model);
