@@ -156,5 +156,24 @@ public final class ExperimentOptions {
           .doc("model-events topic (alias moves start and end experiments)")
           .in(TABLE);
 
+  /**
+   * What the manual commands read: {@code list} and {@code show} ask a running service ({@link
+   * #SERVICE_URL}), {@code decide} and {@code stop} act through the registry.
+   */
+  public static final OptionTable CLIENT = OptionTable.of("experiments-client");
+
+  public static final Option<String> SERVICE_URL =
+      Option.define("service URL", STRING)
+          .flag("--url")
+          .env("PRUNEGATE_EXPERIMENTS_URL")
+          .byDefault("http://127.0.0.1:8082")
+          .doc("a running experiments service (`list`, `show`)")
+          .in(CLIENT);
+
+  static {
+    CLIENT.add(REGISTRY_URL);
+    CLIENT.add(REGISTRY_TOKEN);
+  }
+
   private ExperimentOptions() {}
 }

@@ -15,9 +15,10 @@ import picocli.CommandLine.Command;
 /**
  * The experiments service as a process: {@code serve} runs an {@link ExperimentService} until
  * SIGTERM and prints {@value #READY_MARKER} once the join runs; {@code policy} checks a decision
- * policy file (or prints the built-in one). The {@code serve} options are declared in {@link
- * ExperimentOptions} and registered from there; a flag wins over the variable, which wins over the
- * default.
+ * policy file (or prints the built-in one); {@code list}, {@code show}, {@code decide} and {@code
+ * stop} are the manual override ({@link ManualCommands}). The {@code serve} options are declared in
+ * {@link ExperimentOptions} and registered from there; a flag wins over the variable, which wins
+ * over the default.
  */
 @Command(
     name = "prunegate-experiments",
@@ -25,7 +26,14 @@ import picocli.CommandLine.Command;
     description =
         "PruneGate experiments: a verdict on every challenger and shadow from live labels, acted"
             + " on through the registry.",
-    subcommands = {ExperimentsMain.Serve.class, ExperimentsMain.Policy.class})
+    subcommands = {
+      ExperimentsMain.Serve.class,
+      ExperimentsMain.Policy.class,
+      ManualCommands.ListCommand.class,
+      ManualCommands.ShowCommand.class,
+      ManualCommands.DecideCommand.class,
+      ManualCommands.StopCommand.class
+    })
 public final class ExperimentsMain implements Runnable {
 
   /** Printed on stdout once the join runs: {@code PRUNEGATE-EXPERIMENTS-READY <application id>}. */
@@ -49,6 +57,10 @@ public final class ExperimentsMain implements Runnable {
     CommandLine cl = new CommandLine(new ExperimentsMain(), new EnvFactory(env));
     ConfigBinder.register(
         cl.getSubcommands().get("serve").getCommandSpec(), ExperimentOptions.TABLE);
+    for (String manual : new String[] {"list", "show", "decide", "stop"}) {
+      ConfigBinder.register(
+          cl.getSubcommands().get(manual).getCommandSpec(), ExperimentOptions.CLIENT);
+    }
     return ConfigErrorHandler.install(cl);
   }
 
@@ -139,6 +151,18 @@ public final class ExperimentsMain implements Runnable {
     public <K> K create(Class<K> cls) throws Exception {
       if (cls == Serve.class) {
         return cls.cast(new Serve(env));
+      }
+      if (cls == ManualCommands.ListCommand.class) {
+        return cls.cast(new ManualCommands.ListCommand(env));
+      }
+      if (cls == ManualCommands.ShowCommand.class) {
+        return cls.cast(new ManualCommands.ShowCommand(env));
+      }
+      if (cls == ManualCommands.DecideCommand.class) {
+        return cls.cast(new ManualCommands.DecideCommand(env));
+      }
+      if (cls == ManualCommands.StopCommand.class) {
+        return cls.cast(new ManualCommands.StopCommand(env));
       }
       return CommandLine.defaultFactory().create(cls);
     }

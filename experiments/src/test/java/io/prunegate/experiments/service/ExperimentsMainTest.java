@@ -26,6 +26,7 @@ class ExperimentsMainTest {
   @Test
   void docsTableMatchesTheDeclarations() {
     DocumentedOptions.check(Path.of("README.md"), ExperimentOptions.TABLE);
+    DocumentedOptions.check(Path.of("README.md"), ExperimentOptions.CLIENT);
   }
 
   @Test
