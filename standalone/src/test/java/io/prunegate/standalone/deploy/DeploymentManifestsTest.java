@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prunegate.experiments.policy.DecisionPolicy;
 import io.prunegate.pruner.policy.CompressionPolicy;
 import io.prunegate.standalone.PruneGateCli;
 import java.io.IOException;
@@ -56,7 +57,7 @@ class DeploymentManifestsTest {
   @Test
   void everyContainerCommandLineParsesWithTheRealCli() throws IOException {
     List<Map<String, Object>> containers = containers();
-    assertEquals(3, containers.size(), "registry, pruner and gateway containers");
+    assertEquals(4, containers.size(), "registry, pruner, gateway and experiments containers");
     for (Map<String, Object> c : containers) {
       List<String> args = list(c.get("args")).stream().map(Object::toString).toList();
       Map<String, String> env = new HashMap<>();
@@ -113,9 +114,24 @@ class DeploymentManifestsTest {
     throw new AssertionError("k8s/base/pruner.yaml has no policy ConfigMap");
   }
 
+  @Test
+  void theExperimentsPolicyConfigMapIsAValidDecisionPolicy() throws IOException {
+    for (Object o : documents(K8S.resolve("base/experiments.yaml"))) {
+      Map<String, Object> doc = map(o);
+      if ("ConfigMap".equals(doc.get("kind"))) {
+        String json = map(doc.get("data")).get("policy.json").toString();
+        DecisionPolicy policy = assertDoesNotThrow(() -> DecisionPolicy.parse(json));
+        assertEquals(1.0, policy.defaults().nonInferiorityMarginPoints());
+        return;
+      }
+    }
+    throw new AssertionError("k8s/base/experiments.yaml has no policy ConfigMap");
+  }
+
   private static List<Map<String, Object>> containers() throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (String file : List.of("registry.yaml", "pruner.yaml", "gateway.yaml")) {
+    for (String file :
+        List.of("registry.yaml", "pruner.yaml", "gateway.yaml", "experiments.yaml")) {
       for (Object o : documents(K8S.resolve("base").resolve(file))) {
         Map<String, Object> doc = map(o);
         if ("Deployment".equals(doc.get("kind")) || "StatefulSet".equals(doc.get("kind"))) {
