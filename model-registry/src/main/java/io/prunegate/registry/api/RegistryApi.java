@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +25,12 @@ public final class RegistryApi {
 
   /** Limits and security of the API. */
   public record Settings(
-      long maxJsonBytes, long maxUploadBytes, BearerAuth auth, Duration gcGrace, String version) {}
+      long maxJsonBytes,
+      long maxUploadBytes,
+      BearerAuth auth,
+      Duration gcGrace,
+      String version,
+      BooleanSupplier stopping) {}
 
   private final List<RouteSpec> routes;
   private final Router router;
@@ -70,7 +76,8 @@ public final class RegistryApi {
             worker,
             settings.maxJsonBytes(),
             settings.maxUploadBytes(),
-            metrics);
+            metrics,
+            settings.stopping());
     return new RegistryApi(routes, router, doc);
   }
 

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,8 @@ public final class RegistryRouter {
    * @param maxJsonBytes limit of JSON request bodies
    * @param maxUploadBytes limit of artifact uploads
    * @param metrics records every request under its route's template; unrouted ones are only counted
+   * @param stopping true once the server began to stop: a request cut short then (its file system
+   *     or database closed under it) is answered 503 and logged at INFO, not as a failure
    */
   public static Router build(
       Vertx vertx,
@@ -55,9 +58,10 @@ public final class RegistryRouter {
       WorkerExecutor worker,
       long maxJsonBytes,
       long maxUploadBytes,
-      RegistryMetrics metrics) {
+      RegistryMetrics metrics,
+      BooleanSupplier stopping) {
     Router router = Router.router(vertx);
-    router.route().failureHandler(RegistryRouter::failure);
+    router.route().failureHandler(ctx -> failure(ctx, stopping));
     for (RouteSpec spec : routes) {
       Route route = router.route(spec.method(), spec.vertxPath()).setName(spec.operationId());
       long limit =
@@ -120,7 +124,7 @@ public final class RegistryRouter {
               null);
         });
     router.errorHandler(400, ctx -> reply(ctx, 400, "bad request", null));
-    router.errorHandler(500, RegistryRouter::failure);
+    router.errorHandler(500, ctx -> failure(ctx, stopping));
     return router;
   }
 
@@ -192,7 +196,7 @@ public final class RegistryRouter {
             });
   }
 
-  private static void failure(RoutingContext ctx) {
+  private static void failure(RoutingContext ctx, BooleanSupplier stopping) {
     Throwable t = ctx.failure();
     if (t instanceof StoreRefusal r) {
       t = ErrorReplies.problem(r);
@@ -207,6 +211,12 @@ public final class RegistryRouter {
       // stopping and sent GOAWAY): nobody is there to answer, and it is not the registry's failure.
       LOG.debug(
           "connection lost before the reply path={} error={}", ctx.request().path(), t.toString());
+    } else if (t != null && stopping.getAsBoolean()) {
+      // In flight while the server stops: its file system or database closed under it. The
+      // client gets a retryable 503; nothing is wrong with the registry.
+      LOG.info(
+          "request cut short by shutdown path={} error={}", ctx.request().path(), t.toString());
+      reply(ctx, 503, "the registry is stopping; retry", null);
     } else if (t instanceof StoreException) {
       LOG.error("database failure path={} error={}", ctx.request().path(), t.getMessage(), t);
       reply(ctx, 500, "database error", null);

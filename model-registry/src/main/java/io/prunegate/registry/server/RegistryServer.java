@@ -15,6 +15,7 @@ import io.prunegate.registry.store.OutboxTable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +55,11 @@ public final class RegistryServer implements AutoCloseable {
   private final WorkerExecutor worker;
   private final HttpServer http;
   private final RegistryApi api;
-  private volatile boolean closed;
+
+  /** Set when {@link #close} begins; shared with the router, which then answers 503 quietly. */
+  private final AtomicBoolean stopping;
+
+  private boolean closed;
 
   private RegistryServer(
       RegistryConfig config,
@@ -63,7 +69,9 @@ public final class RegistryServer implements AutoCloseable {
       OutboxRelay relay,
       WorkerExecutor worker,
       HttpServer http,
-      RegistryApi api) {
+      RegistryApi api,
+      AtomicBoolean stopping) {
+    this.stopping = stopping;
     this.config = config;
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
@@ -76,7 +84,17 @@ public final class RegistryServer implements AutoCloseable {
 
   /** Starts the registry with its own Vert.x instance. */
   public static RegistryServer start(RegistryConfig config) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    // No class-path resolving: the registry serves files by absolute path only, and Vert.x's
+    // resolver cache is deleted by a JVM shutdown hook, which made uploads still in flight during
+    // Ctrl-C fail with "cacheDir has been removed" (ERROR in DemoShutdownTest).
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(2)
+                .setFileSystemOptions(
+                    new FileSystemOptions()
+                        .setClassPathResolvingEnabled(false)
+                        .setFileCachingEnabled(false)));
     try {
       return start(vertx, config, true);
     } catch (RuntimeException e) {
@@ -93,6 +111,7 @@ public final class RegistryServer implements AutoCloseable {
   private static RegistryServer start(Vertx vertx, RegistryConfig config, boolean ownsVertx) {
     config.requireServable();
     List<AutoCloseable> opened = new ArrayList<>();
+    AtomicBoolean stopping = new AtomicBoolean();
     try {
       Files.createDirectories(config.dataDir());
       Database db =
@@ -148,7 +167,8 @@ public final class RegistryServer implements AutoCloseable {
                       config.readsNeedToken(),
                       config.openWrites()),
                   config.gcGrace(),
-                  version()));
+                  version(),
+                  stopping::get));
       HttpServer http =
           vertx
               .createHttpServer(
@@ -161,7 +181,7 @@ public final class RegistryServer implements AutoCloseable {
               .requestHandler(api.router());
       await(http.listen());
       RegistryServer server =
-          new RegistryServer(config, vertx, ownsVertx, db, relay, worker, http, api);
+          new RegistryServer(config, vertx, ownsVertx, db, relay, worker, http, api, stopping);
       LOG.info(
           "registry started url={} db={} artifacts={} relay={} topic={}",
           server.baseUrl(),
@@ -256,6 +276,7 @@ public final class RegistryServer implements AutoCloseable {
       return;
     }
     closed = true;
+    stopping.set(true);
     try {
       await(http.close());
     } catch (RuntimeException e) {
