@@ -2,6 +2,10 @@ package io.prunegate.standalone.demo;
 
 import io.prunegate.events.ModelRef;
 import io.prunegate.events.Topics;
+import io.prunegate.experiments.action.VerdictActions;
+import io.prunegate.experiments.service.ExperimentConfig;
+import io.prunegate.experiments.service.ExperimentOptions;
+import io.prunegate.experiments.service.ExperimentService;
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
 import io.prunegate.gateway.config.GatewayOptions;
@@ -63,26 +67,29 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The quickstart: in this JVM, an embedded Kafka broker, the registry (H2 and local artifacts), the
- * gateway and the pruner service; the default model (bge-small-en-v1.5) gets a full-depth chip
- * trained on the shipped support-ticket task and is registered as the champion; the pruner
- * compresses it on the {@code model.registered} event and registers a chip-tuned challenger; the
- * gateway loads it and routes to it; meanwhile a producer streams the test texts through Kafka, and
- * finally each variant is measured through Kafka (accuracy, throughput, p50/p99) for the summary.
- * State lives under the work directory and is reused by the next run: the broker's log, the
- * registry's models (so a second run skips training and pruning), the gateway's model cache; the
- * imported model lives in the shared model cache.
+ * gateway, the pruner service and the experiments service; the default model (bge-small-en-v1.5)
+ * gets a full-depth chip trained on the shipped support-ticket task and is registered as the
+ * champion; the pruner compresses it on the {@code model.registered} event and registers a
+ * chip-tuned challenger; the gateway loads it and routes to it; meanwhile a producer streams the
+ * test texts through Kafka, and each variant is measured through Kafka (accuracy, throughput,
+ * p50/p99); finally the test tickets go to the bare model name with their true labels after the
+ * answers, and the experiments service judges the challenger against the champion and promotes or
+ * rolls it back. State lives under the work directory and is reused by the next run: the broker's
+ * log, the registry's models (so a second run skips training and pruning), the gateway's model
+ * cache; the imported model lives in the shared model cache.
  */
 public final class Demo implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
   /** Steps printed as {@code [i/N]}. */
-  static final int STEPS = 9;
+  static final int STEPS = 11;
 
   /**
    * The alias the demo moves to each candidate in turn so that the gateway loads it (hot swap, as
@@ -101,6 +108,7 @@ public final class Demo implements AutoCloseable {
   private LoadRun loadRun;
   private String token;
   private PrunerService pruner;
+  private ExperimentService experiments;
   private volatile ConsoleProgressBar jobBar;
   private final AtomicReference<String> jobFailure = new AtomicReference<>();
   private final AtomicReference<Map<String, Object>> jobResult = new AtomicReference<>();
@@ -126,6 +134,7 @@ public final class Demo implements AutoCloseable {
     Path modelDir = importModel();
     startPruner(work);
     startGateway(work);
+    startExperiments(work);
     DatasetSplits data = BuiltinDatasets.supportTickets();
     LabelledDataset test = testSet(data);
     loadRun =
@@ -152,6 +161,14 @@ public final class Demo implements AutoCloseable {
     console.note(live.summary());
     Optional<JobResult> job = prunerResult();
     List<VariantRow> rows = measure(meter, work, champion, challenger, job);
+    // every test ticket once, whatever --test-limit samples for the measurements: the experiment
+    // needs all the labels it can get
+    AbExperiment.Outcome ab =
+        experiment(
+            new TrafficMeter(loadRun, options.model(), fullTest(data)),
+            fullTest(data),
+            champion,
+            challenger);
     return new DemoSummary(
         rows,
         paretoReport(work, job),
@@ -159,8 +176,10 @@ public final class Demo implements AutoCloseable {
         live.sent(),
         live.answered(),
         live.servedBy(),
+        ab,
         "http://127.0.0.1:" + gateway.httpPort(),
         registry.baseUrl(),
+        "http://127.0.0.1:" + experiments.httpPort(),
         kafka.bootstrapServers(),
         reused,
         (System.nanoTime() - t0) / 1e9);
@@ -171,6 +190,12 @@ public final class Demo implements AutoCloseable {
   private void startKafka(Path work) {
     DemoConsole.Step s = console.begin("Starting the Kafka broker (embedded, KRaft)");
     Path dir = work.resolve("kafka");
+    if (options.fresh()) {
+      // the join's experiments come from the model-events log: a fresh registry numbers its
+      // events from 1 again, so the old log would hide them
+      deleteRecursively(dir);
+      deleteRecursively(work.resolve("experiments"));
+    }
     BrokerSettings settings =
         options.kafkaPort() == 0
             ? BrokerSettings.onFreePorts(dir)
@@ -263,6 +288,39 @@ public final class Demo implements AutoCloseable {
     s.done("http://127.0.0.1:" + gateway.httpPort());
   }
 
+  private void startExperiments(Path work) {
+    DemoConsole.Step s =
+        console.begin("Starting the experiments service (answers joined with labels, judged)");
+    ExperimentConfig config =
+        ExperimentConfig.from(
+                ExperimentOptions.TABLE
+                    .defaults()
+                    .with(ExperimentOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers())
+                    .with(ExperimentOptions.REGISTRY_URL, registry.baseUrl())
+                    .with(ExperimentOptions.REGISTRY_TOKEN, token)
+                    .with(ExperimentOptions.APPLICATION_ID, "prunegate-demo-experiments")
+                    .with(ExperimentOptions.STATE_DIR, work.resolve("experiments"))
+                    .with(ExperimentOptions.JUDGE_INTERVAL, Duration.ofMillis(500))
+                    .with(ExperimentOptions.HTTP_PORT, 0),
+                AbExperiment.POLICY)
+            .withStreamsProperties(
+                Map.of(
+                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200",
+                    StreamsConfig.REPLICATION_FACTOR_CONFIG, "1"));
+    experiments = ExperimentService.start(config);
+    started.push(experiments);
+    try {
+      if (!experiments.awaitRunning(options.timeout())) {
+        throw new IllegalStateException(
+            "the experiments service is not running (state " + experiments.state() + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    s.done("http://127.0.0.1:" + experiments.httpPort() + "/experiments");
+  }
+
   private void startPruner(Path work) {
     CompressionPolicy policy = DemoPolicy.load(options.policy());
     methods = policy.methods().stream().map(MethodSpec::label).toList();
@@ -336,6 +394,7 @@ public final class Demo implements AutoCloseable {
   private int registerChampion(Path work, Path modelDir, DatasetSplits data) {
     DemoConsole.Step s =
         console.begin("Training the champion's full-depth chip and registering it");
+    replayEarlierVerdict();
     Optional<Integer> existing = aliasVersion(ModelRef.CHAMPION);
     if (existing.isPresent()) {
       reuse(
@@ -384,6 +443,64 @@ public final class Demo implements AutoCloseable {
     awaitChampionServed(v.version());
     s.done("v" + v.version() + " serving");
     return v.version();
+  }
+
+  /**
+   * An earlier run's experiment moved the aliases (promoted the challenger, or rolled it back): put
+   * them back as they were before it, champion on the base and challenger on the pruner's best, so
+   * that this run replays the same story and the experiment is judged again.
+   */
+  private void replayEarlierVerdict() {
+    Map<String, Integer> aliases;
+    try {
+      aliases = client.getModel(options.model()).aliases();
+    } catch (RegistryException e) {
+      if (e.status() == 404) {
+        return;
+      }
+      throw e;
+    }
+    Integer champion = aliases.get(ModelRef.CHAMPION);
+    Integer previous = aliases.get(VerdictActions.PREVIOUS);
+    if (champion != null
+        && previous != null
+        && client
+            .getVersion(options.model(), champion)
+            .tags()
+            .containsKey(VerdictActions.PROMOTED_TAG)) {
+      client.setAlias(options.model(), ModelRef.CHALLENGER, champion);
+      client.setAlias(options.model(), ModelRef.CHAMPION, previous);
+      client.deleteAlias(options.model(), VerdictActions.PREVIOUS);
+      reuse(
+          "an earlier run's experiment promoted v"
+              + champion
+              + " over v"
+              + previous
+              + ": champion v"
+              + previous
+              + " and challenger v"
+              + champion
+              + " restored to replay it");
+      return;
+    }
+    if (champion != null && !aliases.containsKey(ModelRef.CHALLENGER)) {
+      client
+          .listVersions(VersionQuery.of(options.model()).withTag(VerdictActions.REJECTED_TAG, null))
+          .items()
+          .stream()
+          .map(ModelVersion::version)
+          .max(Integer::compare)
+          .ifPresent(
+              v -> {
+                client.setAlias(options.model(), ModelRef.CHALLENGER, v);
+                reuse(
+                    "an earlier run's experiment rolled back v"
+                        + v
+                        + ": challenger v"
+                        + v
+                        + " restored to replay it");
+              });
+    }
   }
 
   private void awaitChampionServed(int version) {
@@ -515,6 +632,39 @@ public final class Demo implements AutoCloseable {
     return rows;
   }
 
+  private AbExperiment.Outcome experiment(
+      TrafficMeter meter, LabelledDataset test, int champion, int challenger) {
+    DemoConsole.Step s =
+        console.begin(
+            "A/B experiment: the test tickets to '"
+                + options.model()
+                + "', their true labels after the answers, judged from the join");
+    AbExperiment.Outcome o =
+        AbExperiment.run(
+            loadRun,
+            meter,
+            test,
+            options.model(),
+            options.liveRate(),
+            kafka.bootstrapServers(),
+            Topics.defaults().feedback(),
+            experiments,
+            champion,
+            challenger,
+            options.timeout(),
+            () -> aliasVersion(ModelRef.CHAMPION).orElse(null));
+    String verdict =
+        o.status()
+            .map(x -> ExperimentReport.verdictName(x.verdict()) + ": " + x.verdict().reason())
+            .orElse("not judged yet");
+    console.note(verdict);
+    s.done(
+        o.status().map(x -> ExperimentReport.verdictName(x.verdict())).orElse("no verdict")
+            + "; champion now v"
+            + o.championAfter());
+    return o;
+  }
+
   private void awaitRoute(String alias, int version) {
     long end = System.nanoTime() + options.timeout().toNanos();
     String want = alias + "=" + version;
@@ -637,6 +787,11 @@ public final class Demo implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  private static LabelledDataset fullTest(DatasetSplits data) {
+    return data.test()
+        .orElseThrow(() -> new IllegalStateException("the shipped dataset has no test split"));
+  }
 
   private LabelledDataset testSet(DatasetSplits data) {
     LabelledDataset test =

@@ -38,7 +38,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--fresh",
-      description = "forget the registry state of earlier runs: retrain and re-prune")
+      description =
+          "forget the registry state, Kafka log and experiment state of earlier runs: retrain"
+              + " and re-prune")
   boolean fresh;
 
   @Option(
@@ -158,7 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              console.print("Shutting down: gateway, pruner, registry, Kafka ...");
+              console.print("Shutting down: experiments, gateway, pruner, registry, Kafka ...");
               demo.close();
               console.print("Stopped cleanly.");
               stopped.countDown();

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param workDir where the Kafka log, the registry (H2 + artifacts), the gateway's model cache and
  *     the pruner's work live; kept between runs
  * @param once print the summary and exit (else serve until Ctrl-C)
- * @param fresh forget the registry state of earlier runs (the Kafka log and imported model stay)
+ * @param fresh forget the registry state, Kafka log and experiment state of earlier runs (the
+ *     imported model stays)
  * @param model the registry name of the demo model
  * @param requestsPerPhase requests per measurement phase (burst and paced) and alias
  * @param testLimit test texts used (0: the whole shipped test split)

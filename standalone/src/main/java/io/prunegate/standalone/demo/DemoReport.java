@@ -46,6 +46,7 @@ public final class DemoReport {
             s.liveAnswered(),
             s.liveServedBy()));
     sb.append(s.allAnswered() ? "all requests answered\n" : "SOME REQUESTS WERE NOT ANSWERED\n");
+    sb.append('\n').append(ExperimentReport.render(s.experiment()));
     if (!s.reused().isEmpty()) {
       sb.append("reused from earlier runs:\n");
       s.reused().forEach(r -> sb.append("  ").append(r).append('\n'));
@@ -65,6 +66,11 @@ public final class DemoReport {
         .append("/api/v1/models/")
         .append(m)
         .append("/versions\n")
+        .append("Experiments ")
+        .append(s.experimentsUrl())
+        .append("/experiments   (prunegate experiments list --url ")
+        .append(s.experimentsUrl())
+        .append(")\n")
         .append("Try it    curl -s -X POST ")
         .append(s.gatewayUrl())
         .append("/v2/models/")

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a demo run produced: the per-variant rows, the live traffic tally, the service URLs and what
- * it reused from earlier runs.
+ * What a demo run produced: the per-variant rows, the live traffic tally, the A/B experiment, the
+ * service URLs and what it reused from earlier runs.
  *
  * @param rows one per variant measured (the champion first, then every other version in order)
  * @param paretoReport the pruner job's Pareto report, when it wrote one
@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param liveSent live requests sent while the pruner worked
  * @param liveAnswered live requests answered
  * @param liveServedBy live ok answers by {@code v<version>/<alias>}
+ * @param experiment the A/B experiment on the test tickets' labels: numbers, verdict, action
  * @param gatewayUrl the gateway's base URL (OIP v2 under {@code /v2}, metrics at {@code /metrics})
  * @param registryUrl the registry's base URL
+ * @param experimentsUrl the experiments service's base URL ({@code /experiments}, {@code /metrics})
  * @param bootstrapServers the broker
  * @param reused what came from earlier runs (one line each)
  * @param seconds wall time of the run up to the summary
@@ -29,8 +31,10 @@ public record DemoSummary(
     int liveSent,
     int liveAnswered,
     Map<String, Integer> liveServedBy,
+    AbExperiment.Outcome experiment,
     String gatewayUrl,
     String registryUrl,
+    String experimentsUrl,
     String bootstrapServers,
     List<String> reused,
     double seconds) {
@@ -45,6 +49,7 @@ public record DemoSummary(
 
   public DemoSummary {
     Objects.requireNonNull(paretoReport, "paretoReport");
+    Objects.requireNonNull(experiment, "experiment");
     rows = List.copyOf(rows);
     liveServedBy = Map.copyOf(liveServedBy);
     reused = List.copyOf(reused);
@@ -52,7 +57,9 @@ public record DemoSummary(
 
   /** True when every request the demo sent was answered. */
   public boolean allAnswered() {
-    return liveSent == liveAnswered && rows.stream().allMatch(r -> r.measurement().missing() == 0);
+    return liveSent == liveAnswered
+        && experiment.labelled() == experiment.sent()
+        && rows.stream().allMatch(r -> r.measurement().missing() == 0);
   }
 
   /** The rows of the variants {@code method} made. */

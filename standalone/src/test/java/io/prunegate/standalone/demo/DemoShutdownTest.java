@@ -45,7 +45,7 @@ class DemoShutdownTest {
     // While the pruner job runs (live traffic on the gateway, the pruner heartbeating its lease).
     check("pruning", run(work, policy, false, l -> l.startsWith("      pruner job ")));
     // While the champion's chip is trained (a fresh registry: the earlier job is forgotten).
-    check("training", run(work, policy, true, l -> l.startsWith("[6/9]")));
+    check("training", run(work, policy, true, l -> l.startsWith("[7/11]")));
     // Idle after the summary: the pruner polls for jobs, the gateway for records.
     check("serving", run(work, policy, true, l -> l.startsWith("Serving until Ctrl-C")));
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.events.ModelRef;
+import io.prunegate.experiments.decision.Verdict;
+import io.prunegate.experiments.service.ExperimentStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,6 +102,26 @@ class DemoTest {
     assertTrue(Files.readString(pareto.path()).contains("<svg"), pareto.toString());
     assertTrue(report.contains("Pareto report: " + pareto.path()), report);
     assertTrue(report.contains("pruner policy: methods [chip, finercut, llm-pruner]"), report);
+    // The A/B experiment: the test tickets' labels joined with their answers, a final verdict,
+    // acted on through the registry.
+    AbExperiment.Outcome ab = s.experiment();
+    ExperimentStatus judged = ab.status().orElseThrow(() -> new AssertionError(report));
+    assertEquals(champion.version(), judged.experiment().championVersion(), report);
+    assertEquals(challenger.version(), judged.experiment().challengerVersion(), report);
+    assertTrue(judged.decided() && judged.action() != null, report);
+    assertEquals(ab.sent(), ab.labelled(), report);
+    assertTrue(
+        judged.champion().tally().labelled() + judged.challenger().tally().labelled()
+            >= 2 * AbExperiment.POLICY.defaults().minLabelledPerArm(),
+        report);
+    if (judged.verdict() instanceof Verdict.Promote) {
+      assertEquals(challenger.version(), ab.championAfter(), report);
+    } else {
+      assertEquals(champion.version(), ab.championAfter(), report);
+    }
+    assertTrue(report.contains("A/B experiment: 100 test tickets"), report);
+    assertTrue(report.contains("policy: non-inferiority margin 20 points"), report);
+    assertTrue(report.contains("champion afterwards: v" + ab.championAfter()), report);
     assertTrue(report.contains("/v2/models/support-tickets/infer"), report);
     assertTrue(report.contains("/metrics"), report);
 
@@ -116,6 +138,8 @@ class DemoTest {
     assertTrue(
         out2.contains("reusing registered champion support-tickets v" + champion.version()), out2);
     assertTrue(out2.contains("reusing the challenger v" + challenger.version()), out2);
+    assertTrue(out2.contains("restored to replay it"), out2);
+    assertTrue(s2.experiment().status().map(ExperimentStatus::decided).orElse(false), out2);
     assertEquals(challenger.version(), s2.row(ModelRef.CHALLENGER).version());
     assertEquals(s.rows().size(), s2.rows().size(), out2);
     for (VariantRow r : s2.rows()) {
