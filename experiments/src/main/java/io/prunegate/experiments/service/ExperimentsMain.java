@@ -2,13 +2,13 @@ package io.prunegate.experiments.service;
 
 import io.prunegate.config.ConfigBinder;
 import io.prunegate.config.ConfigErrorHandler;
+import io.prunegate.config.ShutdownLatch;
 import io.prunegate.experiments.policy.DecisionPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -95,15 +95,7 @@ public final class ExperimentsMain implements Runnable {
       // a refused value is printed as one line with exit code 2 by ConfigErrorHandler
       ExperimentConfig config = config();
       ExperimentService service = ExperimentService.start(config);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    service.close();
-                    stopped.countDown();
-                  },
-                  "experiments-shutdown"));
+      ShutdownLatch stopped = ShutdownLatch.closeOnShutdown("experiments", service::close);
       if (!service.awaitRunning(Duration.ofMinutes(2))) {
         spec.commandLine()
             .getErr()

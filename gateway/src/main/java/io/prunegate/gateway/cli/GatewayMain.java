@@ -2,13 +2,13 @@ package io.prunegate.gateway.cli;
 
 import io.prunegate.config.ConfigBinder;
 import io.prunegate.config.ConfigErrorHandler;
+import io.prunegate.config.ShutdownLatch;
 import io.prunegate.gateway.Gateway;
 import io.prunegate.gateway.config.GatewayConfig;
 import io.prunegate.gateway.config.GatewayOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -85,15 +85,7 @@ public final class GatewayMain implements Runnable {
       // a refused value is printed as one line with exit code 2 by ConfigErrorHandler
       GatewayConfig config = config();
       Gateway gateway = Gateway.start(config);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    gateway.close();
-                    stopped.countDown();
-                  },
-                  "gateway-shutdown"));
+      ShutdownLatch stopped = ShutdownLatch.closeOnShutdown("gateway", gateway::close);
       while (!gateway.awaitReady(Duration.ofSeconds(1))) {
         if (gateway.kafkaFailure() != null) {
           System.err.println("gateway failed: " + gateway.kafkaFailure());

@@ -2,6 +2,7 @@ package io.prunegate.registry.cli;
 
 import io.prunegate.config.ConfigBinder;
 import io.prunegate.config.ConfigErrorHandler;
+import io.prunegate.config.ShutdownLatch;
 import io.prunegate.config.ValueGrammar;
 import io.prunegate.registry.artifacts.ArtifactStore;
 import io.prunegate.registry.artifacts.BlobCollector;
@@ -12,7 +13,6 @@ import io.prunegate.registry.store.CatalogStore;
 import io.prunegate.registry.store.Database;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,15 +87,7 @@ public final class RegistryMain implements Runnable {
     public void run() {
       RegistryConfig config = config();
       RegistryServer server = RegistryServer.start(config);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    server.close();
-                    stopped.countDown();
-                  },
-                  "registry-shutdown"));
+      ShutdownLatch stopped = ShutdownLatch.closeOnShutdown("registry", server::close);
       spec.commandLine().getOut().println("registry listening on " + server.baseUrl());
       spec.commandLine().getOut().flush();
       try {

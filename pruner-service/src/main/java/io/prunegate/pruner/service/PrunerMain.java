@@ -3,6 +3,7 @@ package io.prunegate.pruner.service;
 import io.prunegate.config.ConfigBinder;
 import io.prunegate.config.ConfigErrorHandler;
 import io.prunegate.config.OptionValues;
+import io.prunegate.config.ShutdownLatch;
 import io.prunegate.pruner.config.PrunerConfig;
 import io.prunegate.pruner.config.PrunerOptions;
 import io.prunegate.pruner.jobs.CompressionJobs;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,15 +88,7 @@ public final class PrunerMain implements Runnable {
       // a refused value is printed as one line with exit code 2 by ConfigErrorHandler
       PrunerConfig config = config();
       PrunerService service = PrunerService.start(config);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    service.close();
-                    stopped.countDown();
-                  },
-                  "pruner-shutdown"));
+      ShutdownLatch stopped = ShutdownLatch.closeOnShutdown("pruner", service::close);
       if (!service.awaitListening(Duration.ofMinutes(2))) {
         spec.commandLine().getErr().println("pruner: the model-events listener got no partitions");
       }
