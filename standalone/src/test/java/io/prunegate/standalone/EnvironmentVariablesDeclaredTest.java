@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prunegate.config.OptionTable;
 import io.prunegate.config.ProcessOptions;
+import io.prunegate.experiments.service.ExperimentOptions;
 import io.prunegate.gateway.config.GatewayOptions;
 import io.prunegate.pruner.config.PrunerOptions;
 import io.prunegate.registry.server.RegistryOptions;
@@ -30,7 +31,12 @@ class EnvironmentVariablesDeclaredTest {
 
   private static final List<OptionTable> TABLES =
       List.of(
-          PrunerOptions.TABLE, RegistryOptions.TABLE, GatewayOptions.TABLE, ProcessOptions.TABLE);
+          PrunerOptions.TABLE,
+          RegistryOptions.TABLE,
+          GatewayOptions.TABLE,
+          ExperimentOptions.TABLE,
+          ExperimentOptions.CLIENT,
+          ProcessOptions.TABLE);
 
   @Test
   void everyVariableInTheRepositoryIsDeclared() throws IOException {

@@ -70,11 +70,21 @@ final class ManualCommands {
     }
   }
 
-  private static Experiment.Kind kind(String text) {
-    try {
-      return Experiment.Kind.valueOf(text.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--kind must be challenger or shadow, was '" + text + "'");
+  /** {@code --kind}: which experiment of the model, the challenger's or the shadow's. */
+  static final class KindOption {
+    @CommandLine.Option(
+        names = "--kind",
+        defaultValue = "challenger",
+        description = "challenger or shadow (default: ${DEFAULT-VALUE})")
+    String text;
+
+    Experiment.Kind kind() {
+      try {
+        return Experiment.Kind.valueOf(text.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "--kind must be challenger or shadow, was '" + text + "'");
+      }
     }
   }
 
@@ -193,11 +203,7 @@ final class ManualCommands {
         description = "why (stored in the promoted or rejected tag)")
     String reason;
 
-    @CommandLine.Option(
-        names = "--kind",
-        defaultValue = "challenger",
-        description = "challenger or shadow (default: ${DEFAULT-VALUE})")
-    String kindText;
+    @CommandLine.Mixin KindOption kind;
 
     DecideCommand(Map<String, String> env) {
       this.env = env;
@@ -213,7 +219,7 @@ final class ManualCommands {
     }
 
     private int decide() {
-      Experiment.Kind kind = kind(kindText);
+      Experiment.Kind kind = this.kind.kind();
       Verdict v =
           switch (verdict) {
             case "promote" -> new Verdict.Promote("manual: " + reason);
@@ -268,11 +274,7 @@ final class ManualCommands {
     @CommandLine.Parameters(index = "0", paramLabel = "MODEL", description = "model name")
     String model;
 
-    @CommandLine.Option(
-        names = "--kind",
-        defaultValue = "challenger",
-        description = "challenger or shadow (default: ${DEFAULT-VALUE})")
-    String kindText;
+    @CommandLine.Mixin KindOption kind;
 
     StopCommand(Map<String, String> env) {
       this.env = env;
@@ -288,7 +290,7 @@ final class ManualCommands {
     }
 
     private int stop() {
-      String tested = VerdictActions.testedAlias(kind(kindText));
+      String tested = VerdictActions.testedAlias(kind.kind());
       RegistryClient client = registry(values(spec, env));
       Integer version = client.getModel(model).aliases().get(tested);
       if (version == null) {

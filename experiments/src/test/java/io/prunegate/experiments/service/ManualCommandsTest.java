@@ -97,6 +97,9 @@ class ManualCommandsTest {
       Run unknown = run(env, "decide", "nope", "promote", "--reason", "x");
       assertEquals(2, unknown.code(), unknown.toString());
       assertTrue(unknown.err().strip().startsWith("prunegate-experiments decide: registry:"));
+      Run badKind = run(env, "stop", "kept", "--kind", "canary");
+      assertEquals(2, badKind.code(), badKind.toString());
+      assertTrue(badKind.err().contains("--kind must be challenger or shadow"), badKind.err());
       Run badVerdict = run(env, "decide", "kept", "maybe", "--reason", "x");
       assertEquals(2, badVerdict.code(), badVerdict.toString());
       assertTrue(

@@ -483,7 +483,23 @@ public final class Demo implements AutoCloseable {
               + " restored to replay it");
       return;
     }
-    if (champion != null && !aliases.containsKey(ModelRef.CHALLENGER)) {
+    Integer tested = aliases.get(ModelRef.CHALLENGER);
+    if (champion != null && tested != null && !tested.equals(champion)) {
+      // left undecided (or never judged): start a new experiment, so that this run's labels of the
+      // same tickets are not added to the earlier run's
+      client.deleteAlias(options.model(), ModelRef.CHALLENGER);
+      client.setAlias(options.model(), ModelRef.CHALLENGER, tested);
+      reuse(
+          "an earlier run's experiment (v"
+              + champion
+              + " vs v"
+              + tested
+              + ") ended undecided: challenger v"
+              + tested
+              + " set again to replay it");
+      return;
+    }
+    if (champion != null && tested == null) {
       client
           .listVersions(VersionQuery.of(options.model()).withTag(VerdictActions.REJECTED_TAG, null))
           .items()

@@ -44,11 +44,18 @@ final class ExperimentReport {
                 100 * s.difference().lower(),
                 100 * s.difference().upper()));
       }
-      sb.append("  verdict: ")
-          .append(verdictName(s.verdict()))
-          .append(" (")
-          .append(s.verdict().reason())
-          .append(")\n");
+      if (s.decided()) {
+        sb.append("  verdict: ")
+            .append(verdictName(s.verdict()))
+            .append(" (")
+            .append(s.verdict().reason())
+            .append(")\n");
+      } else {
+        sb.append("  no verdict: every label is in and ")
+            .append(s.verdict().reason())
+            .append("; the aliases stay as they are (more labels, or the maximum duration,")
+            .append(" would decide)\n");
+      }
       if (s.action() != null) {
         sb.append("  registry: ")
             .append(s.action().result().name().toLowerCase(Locale.ROOT))

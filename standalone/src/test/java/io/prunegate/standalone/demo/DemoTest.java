@@ -108,16 +108,25 @@ class DemoTest {
     ExperimentStatus judged = ab.status().orElseThrow(() -> new AssertionError(report));
     assertEquals(champion.version(), judged.experiment().championVersion(), report);
     assertEquals(challenger.version(), judged.experiment().challengerVersion(), report);
-    assertTrue(judged.decided() && judged.action() != null, report);
     assertEquals(ab.sent(), ab.labelled(), report);
     assertTrue(
         judged.champion().tally().labelled() + judged.challenger().tally().labelled()
             >= 2 * AbExperiment.POLICY.defaults().minLabelledPerArm(),
         report);
+    // About 50 labels per arm may decide or not (the interval is wide): either way the registry
+    // must say what the verdict says.
     if (judged.verdict() instanceof Verdict.Promote) {
       assertEquals(challenger.version(), ab.championAfter(), report);
+      assertTrue(
+          judged.action() != null
+              && judged.action().changes().contains("champion -> " + challenger.version()),
+          report);
+    } else if (judged.verdict() instanceof Verdict.Rollback) {
+      assertEquals(champion.version(), ab.championAfter(), report);
+      assertTrue(judged.action() != null, report);
     } else {
       assertEquals(champion.version(), ab.championAfter(), report);
+      assertTrue(report.contains("no verdict: every label is in"), report);
     }
     assertTrue(report.contains("A/B experiment: 100 test tickets"), report);
     assertTrue(report.contains("policy: non-inferiority margin 20 points"), report);
@@ -138,8 +147,14 @@ class DemoTest {
     assertTrue(
         out2.contains("reusing registered champion support-tickets v" + champion.version()), out2);
     assertTrue(out2.contains("reusing the challenger v" + challenger.version()), out2);
-    assertTrue(out2.contains("restored to replay it"), out2);
-    assertTrue(s2.experiment().status().map(ExperimentStatus::decided).orElse(false), out2);
+    assertTrue(out2.contains("to replay it"), out2);
+    // the second run's experiment is a new one, judged on this run's labels only
+    ExperimentStatus judged2 = s2.experiment().status().orElseThrow(() -> new AssertionError(out2));
+    assertTrue(judged2.experiment().startMs() > judged.experiment().startMs(), out2);
+    assertTrue(
+        judged2.champion().tally().labelled() + judged2.challenger().tally().labelled()
+            <= s2.experiment().labelled(),
+        out2);
     assertEquals(challenger.version(), s2.row(ModelRef.CHALLENGER).version());
     assertEquals(s.rows().size(), s2.rows().size(), out2);
     for (VariantRow r : s2.rows()) {
