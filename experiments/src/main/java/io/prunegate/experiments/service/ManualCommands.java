@@ -1,7 +1,6 @@
 package io.prunegate.experiments.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prunegate.config.ConfigBinder;
 import io.prunegate.config.OptionValues;
 import io.prunegate.experiments.action.ActionOutcome;
@@ -60,7 +59,7 @@ final class ManualCommands {
       if (r.statusCode() != 200) {
         throw new IllegalStateException(url + "/experiments answered " + r.statusCode());
       }
-      return new ObjectMapper().readTree(r.body());
+      return StatusJson.parse(r.body());
     } catch (IOException e) {
       throw new IllegalStateException(
           "cannot reach the experiments service at " + url + ": " + e.getMessage(), e);
@@ -167,9 +166,7 @@ final class ManualCommands {
     public Integer call() throws IOException {
       for (JsonNode i : statuses(values(spec, env)).path("items")) {
         if (i.path("id").asText().equals(id)) {
-          spec.commandLine()
-              .getOut()
-              .println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(i));
+          spec.commandLine().getOut().println(StatusJson.pretty(i));
           spec.commandLine().getOut().flush();
           return 0;
         }

@@ -70,6 +70,17 @@ public final class StatusJson {
     }
   }
 
+  /** Reads a {@code GET /experiments} body (for the manual commands). */
+  static com.fasterxml.jackson.databind.JsonNode parse(String body) throws JsonProcessingException {
+    return MAPPER.readTree(body);
+  }
+
+  /** One item of that body, indented for a terminal. */
+  static String pretty(com.fasterxml.jackson.databind.JsonNode item)
+      throws JsonProcessingException {
+    return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(item);
+  }
+
   static StatusWire status(ExperimentStatus s) {
     Experiment e = s.experiment();
     return new StatusWire(
